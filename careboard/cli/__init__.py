@@ -1,0 +1,22 @@
+"""The ``careboard`` command line. Each area registers its commands here, one module each."""
+
+from __future__ import annotations
+
+import click
+
+from careboard import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="careboard")
+def main() -> None:
+    """careboard: children's social care improvement from the data a council already holds."""
+
+
+def _register() -> None:
+    from careboard.cli import schema_cmd
+
+    main.add_command(schema_cmd.schema)
+
+
+_register()
