@@ -1,0 +1,1 @@
+"""Readers and writers for the statutory formats, each to and from the canonical model."""
