@@ -527,6 +527,7 @@ TABLES: dict[str, Table] = {
                 Field("miss_missing_episode_end_date", D, "Missing Episode End"),
                 Field("miss_missing_rhi_offered", S, "RHI Offered"),
                 Field("miss_missing_rhi_accepted", S, "RHI Accepted"),
+                Field("miss_rhi_date", D, "Date the return home interview took place", extension=True),
             ),
         ),
         Table(
