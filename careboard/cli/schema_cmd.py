@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from careboard.engine.schema import TABLES, table
+from careboard.engine.schema_docs import data_model_markdown
 
 
 @click.command()
 @click.argument("name", required=False)
-def schema(name: str | None) -> None:
+@click.option(
+    "--markdown",
+    "markdown",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the data-model document to this file.",
+)
+def schema(name: str | None, markdown: Path | None) -> None:
     """List the canonical tables, or the fields of table NAME."""
+    if markdown is not None:
+        markdown.write_text(data_model_markdown(), encoding="utf-8")
+        click.echo(f"wrote {markdown}")
+        return
     if name is None:
         for t in TABLES.values():
             marker = " (extension)" if t.extension else ""
