@@ -1,0 +1,46 @@
+"""The indicator catalogue: every measure the improvement board reads, defined once.
+
+See :mod:`careboard.engine.indicators.core` for the contract and
+:func:`careboard.engine.indicators.catalogue.catalogue` for the registered indicators.
+"""
+
+from careboard.engine.indicators.core import (
+    INDICATORS,
+    ROW_SCHEMA,
+    Indicator,
+    Period,
+    PeriodKind,
+    Settings,
+    allocation_at,
+    children,
+    compute,
+    empty_rows,
+    finish_rows,
+    indicator,
+    make_rows,
+    population_at,
+    series,
+)
+from careboard.engine.indicators.targets import Target, direction, rag, targets_in_force
+
+__all__ = [
+    "INDICATORS",
+    "ROW_SCHEMA",
+    "Indicator",
+    "Period",
+    "PeriodKind",
+    "Settings",
+    "Target",
+    "allocation_at",
+    "children",
+    "compute",
+    "direction",
+    "empty_rows",
+    "finish_rows",
+    "indicator",
+    "make_rows",
+    "population_at",
+    "rag",
+    "series",
+    "targets_in_force",
+]

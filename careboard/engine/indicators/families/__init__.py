@@ -1,0 +1,1 @@
+"""Indicator families, one module per area; each module registers its indicators on import."""
