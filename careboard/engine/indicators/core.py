@@ -232,8 +232,12 @@ def days_overdue_expr(due: pl.Expr, done: pl.Expr, as_at: date) -> pl.Expr:
 
 
 def open_at(start: pl.Expr, end: pl.Expr, on: date) -> pl.Expr:
-    """Expression: an episode from ``start`` to ``end`` (null = open) is open on ``on``."""
-    return ((start <= pl.lit(on)) & (end.is_null() | (end >= pl.lit(on)))).fill_null(False)
+    """Expression: an episode from ``start`` to ``end`` (null = open) is open at the end of ``on``.
+
+    An episode ending on ``on`` is closed by then, as the DfE counts "at 31 March" (903 and CIN
+    census: end date null or after the date).
+    """
+    return ((start <= pl.lit(on)) & (end.is_null() | (end > pl.lit(on)))).fill_null(False)
 
 
 # --- per-dataset cache ----------------------------------------------------------------------------
@@ -290,7 +294,10 @@ def allocation_at(data: Dataset, on: date) -> pl.DataFrame:
     """
     alloc = _allocations(data)
     return (
-        alloc.filter(open_at(pl.col("alloc_start"), pl.col("alloc_end"), on))
+        # inclusive end: on a hand-over day the new allocation (latest started) wins anyway
+        alloc.filter(
+            (pl.col("alloc_start") <= on) & (pl.col("alloc_end").is_null() | (pl.col("alloc_end") >= on))
+        )
         .group_by("person_id")
         .agg(pl.col("team_id").last(), pl.col("worker_id").last())
         .sort("person_id")

@@ -1,0 +1,232 @@
+"""Front door: contacts, referrals, re-referrals and the first visit after a referral.
+
+Timeliness measures count the items that started in the period and judge them by what actually
+happened, even if the decision or visit came after the period end; an item not yet done is counted
+only once it is overdue at the period end (before then it cannot be judged). A date before its own
+trigger (a decision recorded before the contact) is a data error: the row stays on the list with
+``in_denominator`` False, as the DfE excludes invalid durations.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import polars as pl
+
+from careboard.engine.calendar import add_months_expr, add_working_days_expr, working_days_between_expr
+from careboard.engine.indicators.core import Period, Settings, days_overdue_expr, finish_rows, indicator
+from careboard.engine.store import Dataset
+
+
+def _end_of_day(d: date) -> datetime:
+    return datetime.combine(d + timedelta(days=1), time())
+
+
+@indicator(
+    id="contacts_decided_24h",
+    title="Contacts with a decision within 24 hours",
+    area="Front door",
+    definition=(
+        "Contacts received in the period whose next-step decision was recorded within 24 hours "
+        "(the Contact decision hours setting) of the contact. Contacts still awaiting a decision "
+        "count once the 24 hours have passed."
+    ),
+    numerator="Contacts in the period decided within 24 hours of the contact",
+    denominator="Contacts in the period decided, or undecided and past 24 hours at the period end",
+    unit="percent",
+    polarity="higher_is_better",
+    period_kind="month",
+    timescale=(
+        "Working Together to Safeguard Children 2023: the local authority decides within one working "
+        "day what response is required; councils commonly set 24 hours for the front door."
+    ),
+    timescale_ref="TS01",
+    national_ref=None,
+    lower=80.0,
+    upper=95.0,
+)
+def contacts_decided_24h(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    contacts = data["ssd_contacts"].filter(period.contains(pl.col("cont_contact_date").dt.date()))
+    due = pl.col("cont_contact_date") + pl.duration(hours=settings.contact_decision_hours)
+    decided = pl.col("cont_decision_datetime")
+    valid = decided.is_null() | (decided >= pl.col("cont_contact_date"))
+    judged = decided.is_not_null() | (due <= pl.lit(_end_of_day(period.end)))
+    return finish_rows(
+        contacts.select(
+            person_id=pl.col("cont_person_id"),
+            item_id=pl.col("cont_contact_id"),
+            team_id=pl.col("cont_contact_team"),
+            in_denominator=valid & judged,
+            in_numerator=valid & judged & (decided <= due).fill_null(False),
+            due_date=due.dt.date(),
+            done_date=decided.dt.date(),
+            days_overdue=days_overdue_expr(due.dt.date(), decided.dt.date(), period.end),
+            x_hours_to_decision=((decided - pl.col("cont_contact_date")).dt.total_minutes() / 60.0),
+        )
+    )
+
+
+def _referrals_in(data: Dataset, period: Period) -> pl.DataFrame:
+    return data["ssd_cin_episodes"].filter(period.contains(pl.col("cine_referral_date")))
+
+
+def _referral_base() -> dict[str, pl.Expr]:
+    return {
+        "person_id": pl.col("cine_person_id"),
+        "item_id": pl.col("cine_referral_id"),
+        "team_id": pl.col("cine_referral_team"),
+        "worker_id": pl.col("cine_referral_worker_id"),
+    }
+
+
+@indicator(
+    id="referral_rate",
+    title="Referrals per 10,000 children",
+    area="Front door",
+    definition=(
+        "Referrals (new CIN episodes) received in the 12 months to the period end, every referral "
+        "counted, per 10,000 children aged 0-17 (ONS mid-year estimate in cb_population)."
+    ),
+    numerator="Referrals received in the 12 months",
+    denominator="Population aged 0-17 / 10,000",
+    unit="rate_per_10k",
+    polarity="context",
+    period_kind="rolling12",
+    timescale="",
+    timescale_ref=None,
+    national_ref="CIN01",
+    lower=None,
+    upper=None,
+)
+def referral_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    referrals = _referrals_in(data, period)
+    return finish_rows(
+        referrals.select(
+            **_referral_base(),
+            in_denominator=pl.lit(True),
+            in_numerator=pl.lit(True),
+            done_date=pl.col("cine_referral_date"),
+        )
+    )
+
+
+@indicator(
+    id="rereferrals_12m",
+    title="Re-referrals within 12 months",
+    area="Front door",
+    definition=(
+        "Referrals received in the 12 months to the period end that came within 12 months of a "
+        "previous referral of the same child (DfE CIN census definition: any earlier referral, "
+        "whatever its outcome)."
+    ),
+    numerator="Referrals in the 12 months within 12 months of the child's previous referral",
+    denominator="Referrals received in the 12 months",
+    unit="percent",
+    polarity="lower_is_better",
+    period_kind="rolling12",
+    timescale="12 months from the previous referral (DfE children in need statistics).",
+    timescale_ref=None,
+    national_ref="CIN02",
+    lower=25.0,
+    upper=20.0,
+)
+def rereferrals_12m(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    cine = data["ssd_cin_episodes"].filter(pl.col("cine_referral_date").is_not_null())
+    # The previous referral is the latest on an earlier day: two referrals on one day are one event.
+    days = (
+        cine.select("cine_person_id", "cine_referral_date")
+        .unique()
+        .sort("cine_person_id", "cine_referral_date")
+    )
+    days = days.with_columns(
+        previous=pl.col("cine_referral_date").shift(1).over("cine_person_id"),
+    )
+    referrals = _referrals_in(data, period).join(
+        days, on=["cine_person_id", "cine_referral_date"], how="left"
+    )
+    window_end = add_months_expr(pl.col("previous"), settings.rereferral_months)
+    return finish_rows(
+        referrals.select(
+            **_referral_base(),
+            in_denominator=pl.lit(True),
+            in_numerator=(pl.col("cine_referral_date") <= window_end).fill_null(False),
+            done_date=pl.col("cine_referral_date"),
+            x_previous_referral_date=pl.col("previous"),
+        )
+    )
+
+
+@indicator(
+    id="referrals_nfa",
+    title="Referrals with no further action",
+    area="Front door",
+    definition=(
+        "Referrals received in the 12 months to the period end recorded as leading to no further "
+        "action (cine_referral_nfa = Y)."
+    ),
+    numerator="Referrals in the 12 months with no further action",
+    denominator="Referrals received in the 12 months",
+    unit="percent",
+    polarity="context",
+    period_kind="rolling12",
+    timescale="",
+    timescale_ref=None,
+    national_ref="CIN03",
+    lower=None,
+    upper=None,
+)
+def referrals_nfa(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    referrals = _referrals_in(data, period)
+    return finish_rows(
+        referrals.select(
+            **_referral_base(),
+            in_denominator=pl.lit(True),
+            in_numerator=(pl.col("cine_referral_nfa") == "Y").fill_null(False),
+            done_date=pl.col("cine_referral_date"),
+        )
+    )
+
+
+@indicator(
+    id="seen_5wd",
+    title="Children seen within 5 working days of referral",
+    area="Front door",
+    definition=(
+        "Referrals received in the period (excluding those with no further action) where the child "
+        "was first seen within 5 working days (the Seen after referral setting) of the referral "
+        "date. Referrals where the child has not yet been seen count once the 5 days have passed."
+    ),
+    numerator="Referrals where the child was seen within 5 working days",
+    denominator="Referrals in the period, not NFA, seen or past 5 working days at the period end",
+    unit="percent",
+    polarity="higher_is_better",
+    period_kind="month",
+    timescale=(
+        "Local practice standard (5 working days); Working Together 2023 expects the child to be seen "
+        "as part of every assessment, with timing set by the child's needs."
+    ),
+    timescale_ref=None,
+    national_ref=None,
+    lower=80.0,
+    upper=95.0,
+)
+def seen_5wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    referrals = _referrals_in(data, period).filter((pl.col("cine_referral_nfa") != "Y").fill_null(True))
+    start, seen = pl.col("cine_referral_date"), pl.col("cine_child_first_seen_date")
+    due = add_working_days_expr(start, settings.seen_after_referral_working_days)
+    valid = seen.is_null() | (seen >= start)
+    judged = seen.is_not_null() | (due < pl.lit(period.end))
+    working_days = working_days_between_expr(start, seen)
+    return finish_rows(
+        referrals.select(
+            **_referral_base(),
+            in_denominator=valid & judged,
+            in_numerator=valid
+            & judged
+            & (working_days <= settings.seen_after_referral_working_days).fill_null(False),
+            due_date=due,
+            done_date=seen,
+            days_overdue=days_overdue_expr(due, seen, period.end),
+            x_working_days=working_days,
+        )
+    )
