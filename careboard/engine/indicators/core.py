@@ -102,6 +102,20 @@ class Settings:
     iro_notice_working_days: int = 5
     pre_proceedings_weeks: int = 16
     care_proceedings_weeks: int = 26
+    # children in care, permanence and care leavers (families/cla.py, permanence.py, care_leavers.py)
+    cla_visit_long_term_months: int = 3  # reg 28(2)(c); 6 for approved long-term foster (2015 rule)
+    long_term_placement_types: tuple[str, ...] = ("U1", "U4")
+    temporary_placement_types: tuple[str, ...] = ("T0", "T1", "T2", "T3", "T4")
+    residential_placement_types: tuple[str, ...] = ("K1", "K2", "R1")
+    pep_months: int = 4
+    pep_min_age: int = 4  # age on 31 August starting the school year: Reception
+    pep_max_age: int = 15  # Year 11
+    entry_age_years: int = 10
+    missing_cla_only: bool = True
+    adoption_years: int = 3
+    care_leaver_min_age: int = 19
+    care_leaver_max_age: int = 21
+    pathway_plan_min_age: int = 16
 
 
 RowFunction = Callable[[Dataset, Period, Settings], pl.DataFrame]
