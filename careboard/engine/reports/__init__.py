@@ -1,0 +1,67 @@
+"""Board reports: the monthly improvement summary as Word, PDF and HTML.
+
+Build the report model with :func:`careboard.engine.reports.monthly.build_monthly_report` (or
+:func:`~careboard.engine.reports.monthly.assemble` from figures already computed), then
+:func:`render` it. :func:`monthly_report` does both: it is what the CLI and the web app call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from careboard.engine.reports import render_docx, render_html, render_pdf
+from careboard.engine.reports.model import AUDIENCES, FORMATS, Audience, Format, MonthlyReport
+
+MEDIA_TYPES: dict[Format, str] = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """A report file ready to save or send: its bytes, a file name and its media type."""
+
+    content: bytes
+    filename: str
+    media_type: str
+
+
+def render(report: MonthlyReport, fmt: Format) -> bytes:
+    """The report as the bytes of a .docx, .pdf or .html file."""
+    if fmt == "docx":
+        return render_docx.render(report)
+    if fmt == "pdf":
+        return render_pdf.render(report)
+    if fmt == "html":
+        return render_html.render(report)
+    raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def filename(report: MonthlyReport, fmt: Format) -> str:
+    """e.g. ``improvement-summary-2026-10-board.docx`` (plus the team id for a team's report)."""
+    team = f"-{_slug(report.team)}" if report.team else ""
+    return f"improvement-summary-{report.as_at:%Y-%m}{team}-{report.audience}.{fmt}"
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")
+
+
+def rendered(report: MonthlyReport, fmt: Format) -> RenderedReport:
+    return RenderedReport(render(report, fmt), filename(report, fmt), MEDIA_TYPES[fmt])
+
+
+__all__ = [
+    "AUDIENCES",
+    "FORMATS",
+    "MEDIA_TYPES",
+    "Audience",
+    "Format",
+    "MonthlyReport",
+    "RenderedReport",
+    "filename",
+    "render",
+    "rendered",
+]

@@ -1,0 +1,382 @@
+"""The monthly improvement summary: the document the Director puts before the improvement board.
+
+:func:`build_monthly_report` gathers the month's figures from the indicator engine (the same
+``scorecard`` the web app shows, so the report and the screen never disagree) and
+:func:`assemble` turns them into a :class:`MonthlyReport`: cover, headlines drafted from the data,
+the scorecard by area, trend charts with targets, commentary, comparison with England and
+statistical neighbours, a data note and the definitions. For members and the public every small
+number is withheld (see :mod:`careboard.engine.reports.suppression`); no audience gets anything
+about an individual child: the report is built from aggregates only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from careboard.engine.calendar import month_ends
+from careboard.engine.indicators.core import AREAS, Indicator
+from careboard.engine.indicators.targets import Target, targets_in_force
+from careboard.engine.reports import formatting as fmt
+from careboard.engine.reports import suppression
+from careboard.engine.reports.model import (
+    Audience,
+    Chart,
+    ChartPoint,
+    Comparison,
+    Definition,
+    MonthlyReport,
+    RagText,
+    Row,
+    Section,
+    TeamBreakdown,
+)
+
+MARKINGS: dict[str, str | None] = {"board": "OFFICIAL-SENSITIVE", "members": "OFFICIAL", "public": None}
+RAG_TEXT: dict[str | None, RagText] = {"red": "Red", "amber": "Amber", "green": "Green", None: "No target"}
+DIRECTION_TEXT = {"improving": "Improving", "worsening": "Worsening", "same": "No change"}
+HEADLINE_LIST = 4  # indicators named in one headline sentence before "and N more"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The engine's numbers for the month, gathered once.
+
+    ``card``: one scorecard row per indicator (the council's, or the one team's) with the
+    scorecard's columns. ``monthly``: indicator_id, period_end, numerator, denominator, value for
+    each month of the trend (the ``series``), needed to withhold small monthly figures; when None
+    the trend comes from the card's ``series`` list (board only). ``teams``: the scorecard by team
+    (a ``group`` column holds the team id), or None for no team breakdown.
+    """
+
+    card: pl.DataFrame
+    monthly: pl.DataFrame | None = None
+    teams: pl.DataFrame | None = None
+    team_names: Mapping[str, str] = field(default_factory=dict)
+    neighbours: Mapping[str, tuple[float, str]] = field(default_factory=dict)
+    england_years: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the person asked for: the month, the audience, the scope and their own words."""
+
+    as_at: date
+    audience: Audience = "board"
+    council: str = "The council"
+    team: str | None = None
+    commentary: Mapping[str, str] = field(default_factory=dict)
+    loaded_at: datetime | date | None = None
+    data_issues: Sequence[str] = ()
+    targets: Sequence[Target] = ()
+
+
+# --- one indicator ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One scorecard row from the engine, with the audience's suppression decided."""
+
+    ind: Indicator
+    card: dict[str, Any]
+    withheld: bool
+    previous_withheld: bool
+
+    @property
+    def value(self) -> float | None:
+        v = self.card.get("value")
+        return None if v is None else float(v)
+
+    @property
+    def previous(self) -> float | None:
+        v = self.card.get("previous_value")
+        return None if v is None else float(v)
+
+
+def _monthly_counts(monthly: pl.DataFrame | None, indicator_id: str) -> dict[date, tuple[Any, Any, Any]]:
+    if monthly is None:
+        return {}
+    rows = monthly.filter(pl.col("indicator_id") == indicator_id)
+    return {
+        r["period_end"]: (r["numerator"], r["denominator"], r["value"])
+        for r in rows.select("period_end", "numerator", "denominator", "value").iter_rows(named=True)
+    }
+
+
+def _line(ind: Indicator, card: dict[str, Any], req: Request, figures: Figures) -> _Line:
+    if req.audience == "board":
+        return _Line(ind, card, withheld=False, previous_withheld=False)
+    withheld = suppression.primary(ind.unit, card.get("numerator"), card.get("denominator"))
+    counts = _monthly_counts(figures.monthly, ind.id)
+    ends = month_ends(req.as_at, 2)
+    previous = counts.get(ends[0])
+    # no counts for last month means nothing shows it is safe: withhold
+    previous_withheld = previous is None or suppression.primary(ind.unit, previous[0], previous[1])
+    return _Line(ind, card, withheld=withheld, previous_withheld=previous_withheld)
+
+
+def _rag_text(line: _Line) -> RagText:
+    if line.withheld:
+        return "Withheld"
+    return RAG_TEXT[line.card.get("rag")]
+
+
+def _row(line: _Line) -> Row:
+    ind, card = line.ind, line.card
+    direction = (
+        "" if line.withheld or line.previous_withheld else DIRECTION_TEXT.get(card.get("direction") or "", "")
+    )
+    return Row(
+        indicator_id=ind.id,
+        title=ind.title,
+        area=ind.area,
+        unit=ind.unit,
+        value=fmt.withheld_or(fmt.value(line.value, ind.unit), line.withheld),
+        numerator=fmt.withheld_or(fmt.count(card.get("numerator")), line.withheld),
+        denominator=fmt.withheld_or(fmt.count(card.get("denominator")), line.withheld),
+        lower=fmt.target(card.get("lower"), ind.unit),
+        upper=fmt.target(card.get("upper"), ind.unit),
+        rag=_rag_text(line),
+        previous=fmt.withheld_or(fmt.value(line.previous, ind.unit), line.previous_withheld),
+        direction=direction,
+        withheld=line.withheld,
+    )
+
+
+def _chart(line: _Line, req: Request, figures: Figures) -> Chart:
+    ind = line.ind
+    counts = _monthly_counts(figures.monthly, ind.id)
+    if counts:
+        ends = sorted(counts)
+        values: list[float | None] = [None if counts[e][2] is None else float(counts[e][2]) for e in ends]
+    else:
+        series = [None if v is None else float(v) for v in (line.card.get("series") or [])]
+        ends = month_ends(req.as_at, len(series)) if series else []
+        values = series
+    withheld = 0
+    if req.audience != "board":
+        for i, end in enumerate(ends):
+            c = counts.get(end)
+            if c is None or suppression.primary(ind.unit, c[0], c[1]):
+                withheld += values[i] is not None
+                values[i] = None
+    in_force = [targets_in_force(req.targets, ind, e) for e in ends]
+    return Chart(
+        indicator_id=ind.id,
+        title=ind.title,
+        unit=ind.unit,
+        polarity=ind.polarity,
+        points=tuple(ChartPoint(e, v) for e, v in zip(ends, values, strict=True)),
+        lower=tuple(t[0] for t in in_force),
+        upper=tuple(t[1] for t in in_force),
+        withheld_months=withheld,
+    )
+
+
+# --- headlines ----------------------------------------------------------------------------------
+
+
+def _names(lines: Sequence[_Line], describe: Any) -> str:
+    shown = [describe(line) for line in lines[:HEADLINE_LIST]]
+    more = len(lines) - len(shown)
+    text = "; ".join(shown)
+    return f"{text}; and {more} more" if more else text
+
+
+def _move(line: _Line) -> str:
+    unit = line.ind.unit
+    return f"{line.ind.title} ({fmt.value(line.previous, unit)} to {fmt.value(line.value, unit)})"
+
+
+def _red(line: _Line) -> str:
+    card, unit = line.card, line.ind.unit
+    standard = card.get("lower") if line.ind.polarity != "target_range" else None
+    against = f" against a minimum standard of {fmt.target(standard, unit)}" if standard is not None else ""
+    return f"{line.ind.title} ({fmt.value(line.value, unit)}{against})"
+
+
+def _size_of_change(line: _Line) -> float:
+    prev, curr = line.previous or 0.0, line.value or 0.0
+    return abs(curr - prev) / max(abs(prev), 1e-9)
+
+
+def headlines(lines: Sequence[_Line], month: date) -> tuple[str, ...]:
+    """Sentences drafted from the figures: the RAG count, what improved, what worsened, what is red."""
+    judged = [ln for ln in lines if not ln.withheld and ln.card.get("rag") is not None]
+    counts = {r: sum(ln.card.get("rag") == r for ln in judged) for r in ("red", "amber", "green")}
+    out = [
+        f"Of {len(judged)} indicators measured against targets for {month:%B %Y}: "
+        f"{counts['red']} red, {counts['amber']} amber and {counts['green']} green."
+    ]
+    comparable = [ln for ln in lines if not ln.withheld and not ln.previous_withheld]
+    for word, label in (("improving", "Improved"), ("worsening", "Worsened")):
+        moved = sorted(
+            (ln for ln in comparable if ln.card.get("direction") == word), key=_size_of_change, reverse=True
+        )
+        if moved:
+            out.append(f"{label} since last month ({len(moved)}): {_names(moved, _move)}.")
+        else:
+            out.append(f"{label} since last month: none.")
+    red = [ln for ln in judged if ln.card.get("rag") == "red"]
+    if red:
+        out.append(f"Red ({len(red)}): {_names(red, _red)}.")
+    withheld = sum(ln.withheld for ln in lines)
+    if withheld:
+        figures = "1 figure is" if withheld == 1 else f"{withheld} figures are"
+        out.append(f"{figures} withheld because they rest on small numbers ([c]).")
+    return tuple(out)
+
+
+# --- comparison, breakdown, definitions, note --------------------------------------------------------
+
+
+def _comparison(line: _Line, figures: Figures) -> Comparison | None:
+    england = line.card.get("england")
+    neighbours = figures.neighbours.get(line.ind.id)
+    if england is None and neighbours is None:
+        return None
+    unit = line.ind.unit
+    year = figures.england_years.get(line.ind.id) or (neighbours[1] if neighbours else "")
+    return Comparison(
+        indicator_id=line.ind.id,
+        title=line.ind.title,
+        value=fmt.withheld_or(fmt.value(line.value, unit), line.withheld),
+        england=fmt.value(None if england is None else float(england), unit),
+        neighbours=fmt.value(neighbours[0] if neighbours else None, unit),
+        year=str(year),
+    )
+
+
+def _team_breakdown(line: _Line, teams: pl.DataFrame, req: Request, figures: Figures) -> TeamBreakdown | None:
+    ind = line.ind
+    if ind.unit == "rate_per_10k":
+        return None  # no population by team
+    rows = teams.filter(
+        (pl.col("id") == ind.id) & ((pl.col("denominator").fill_null(0) > 0) | (pl.col("numerator") > 0))
+    ).sort("group", nulls_last=True)
+    if rows.is_empty():
+        return None
+    records = list(rows.iter_rows(named=True))
+    withheld: set[str] = set()
+    if req.audience != "board":
+        cells = [
+            suppression.Cell(
+                key=_team_key(r["group"]),
+                size=r["denominator"] if ind.unit in ("percent", "days", "per_fte") else r["numerator"],
+                withheld=suppression.primary(ind.unit, r["numerator"], r["denominator"]),
+            )
+            for r in records
+        ]
+        withheld = suppression.secondary(cells, total_shown=not line.withheld)
+    out = []
+    for r in records:
+        hide = _team_key(r["group"]) in withheld
+        name = figures.team_names.get(r["group"], r["group"]) if r["group"] is not None else "Not allocated"
+        out.append(
+            (
+                name,
+                fmt.withheld_or(fmt.value(r["value"], ind.unit), hide),
+                fmt.withheld_or(fmt.count(r["numerator"]), hide),
+                fmt.withheld_or(fmt.count(r["denominator"]), hide),
+                "Withheld" if hide else RAG_TEXT[r.get("rag")],
+            )
+        )
+    return TeamBreakdown(indicator_id=ind.id, title=ind.title, rows=tuple(out))
+
+
+def _team_key(group: str | None) -> str:
+    return "\x00unallocated" if group is None else group
+
+
+def definition(ind: Indicator, lower: float | None, upper: float | None) -> Definition:
+    return Definition(
+        indicator_id=ind.id,
+        title=ind.title,
+        area=ind.area,
+        definition=ind.definition,
+        numerator=ind.numerator,
+        denominator=ind.denominator,
+        unit=fmt.unit_name(ind.unit),
+        period=fmt.period(ind.period_kind),
+        targets=fmt.targets_sentence(lower, upper, ind.unit, ind.polarity),
+        timescale=ind.timescale,
+    )
+
+
+def data_note(req: Request, month: date) -> tuple[str, ...]:
+    loaded = req.loaded_at
+    lines = [
+        f"Figures are as at {req.as_at:%d %B %Y}, for the month ending {month:%d %B %Y}.",
+        f"The data were loaded on {loaded:%d %B %Y %H:%M}."
+        if isinstance(loaded, datetime)
+        else f"The data were loaded on {loaded:%d %B %Y}."
+        if loaded is not None
+        else "The date the data were loaded was not recorded.",
+        "Each figure is counted from case records by the rule in the definitions appendix; a team's "
+        "figures count the children allocated to that team at the time.",
+    ]
+    if req.audience != "board":
+        lines.append(
+            "Small numbers are withheld ([c]) and this report contains no information about any "
+            "individual child."
+        )
+    if req.data_issues:
+        lines.append("Known data issues:")
+        lines.extend(f"- {issue}" for issue in req.data_issues)
+    else:
+        lines.append("No known data issues were recorded for this month.")
+    return tuple(lines)
+
+
+# --- the whole report ---------------------------------------------------------------------------
+
+
+def assemble(indicators: Mapping[str, Indicator], figures: Figures, req: Request) -> MonthlyReport:
+    """The report from the month's figures: pure, so each part can be tested on literal frames."""
+    month = req.as_at
+    cards = {r["id"]: r for r in figures.card.iter_rows(named=True)}
+    lines = [_line(ind, cards[i], req, figures) for i, ind in indicators.items() if i in cards]
+    sections = []
+    for area in AREAS:
+        in_area = [ln for ln in lines if ln.ind.area == area]
+        if not in_area:
+            continue
+        sections.append(
+            Section(
+                area=area,
+                rows=tuple(_row(ln) for ln in in_area),
+                charts=tuple(_chart(ln, req, figures) for ln in in_area),
+                commentary=tuple(
+                    (ln.ind.title, req.commentary[ln.ind.id].strip())
+                    for ln in in_area
+                    if req.commentary.get(ln.ind.id, "").strip()
+                ),
+            )
+        )
+    comparisons = tuple(c for c in (_comparison(ln, figures) for ln in lines) if c is not None)
+    breakdowns: tuple[TeamBreakdown, ...] = ()
+    if figures.teams is not None and req.team is None:
+        teams = figures.teams
+        breakdowns = tuple(b for b in (_team_breakdown(ln, teams, req, figures) for ln in lines) if b)
+    return MonthlyReport(
+        council=req.council,
+        month=month,
+        as_at=req.as_at,
+        audience=req.audience,
+        marking=MARKINGS[req.audience],
+        team=figures.team_names.get(req.team, req.team) if req.team else None,
+        headlines=headlines(lines, month),
+        sections=tuple(sections),
+        comparisons=comparisons,
+        team_breakdowns=breakdowns,
+        data_note=data_note(req, month),
+        definitions=tuple(definition(ln.ind, ln.card.get("lower"), ln.card.get("upper")) for ln in lines),
+        suppression_key=suppression.SUPPRESSION_KEY if req.audience != "board" else None,
+        general_commentary=req.commentary.get("_summary", "").strip(),
+        rag_counts={t: sum(r.rag == t for s in sections for r in s.rows) for t in ("Red", "Amber", "Green")},
+    )

@@ -1,0 +1,157 @@
+"""The report as a Word document a council can restyle: built-in heading styles, real tables.
+
+Headings use Word's own "Title", "Heading 1" and "Heading 2" styles and tables the built-in
+"Table Grid" style, so applying the council's template restyles the whole document. RAG cells
+carry the word (Red, Amber, Green) as well as the fill, so the status survives printing in black
+and white and reaches screen-reader users.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from careboard.engine.reports import charts
+from careboard.engine.reports.model import RAG_COLOURS, MonthlyReport, Section
+from careboard.engine.reports.render_html import SCORECARD_HEADINGS
+
+TABLE_STYLE = "Table Grid"
+CHART_WIDTH = Cm(16)
+
+
+def _shade(cell: _Cell, colour: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour.lstrip("#"))
+    cell._tc.get_or_add_tcPr().append(shading)  # type: ignore[arg-type]
+
+
+def _repeat_header(table: Table) -> None:
+    """Mark the first row as a header row, repeated on each page a long table spans."""
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)  # type: ignore[arg-type]
+
+
+def _table(
+    doc: WordDocument, headings: Sequence[str], rows: Sequence[Sequence[str]], rag_col: int | None = None
+) -> Table:
+    table: Table = doc.add_table(rows=1, cols=len(headings))
+    table.style = TABLE_STYLE
+    for cell, text in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    _repeat_header(table)
+    for values in rows:
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        for i, (cell, text) in enumerate(zip(cells, values, strict=True)):
+            cell.text = text
+            if i == rag_col:
+                _shade(cell, RAG_COLOURS[text])
+                cell.paragraphs[0].runs[0].bold = True
+            elif i > 0 and rag_col is not None:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return table
+
+
+def _para(doc: WordDocument, text: str, style: str | None = None) -> Paragraph:
+    return doc.add_paragraph(text, style=style)
+
+
+def _cover(doc: WordDocument, report: MonthlyReport) -> None:
+    if report.marking:
+        p = _para(doc, report.marking)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.runs[0].bold = True
+    doc.add_heading(report.title, level=0)
+    _para(doc, report.subtitle).runs[0].bold = True
+    _para(doc, f"Prepared for: {report.audience_label}. As at {report.as_at:%d %B %Y}.")
+    doc.add_heading("Summary", level=1)
+    for line in report.headlines:
+        _para(doc, line, style="List Bullet")
+    if report.general_commentary:
+        _para(doc, report.general_commentary)
+    if report.suppression_key:
+        _para(doc, report.suppression_key).runs[0].italic = True
+
+
+def _section(doc: WordDocument, section: Section) -> None:
+    doc.add_heading(section.area, level=1)
+    rows = [
+        (r.title, r.value, r.numerator, r.denominator, r.lower, r.upper, r.rag, r.previous, r.direction)
+        for r in section.rows
+    ]
+    _table(doc, SCORECARD_HEADINGS, rows, rag_col=6)
+    for chart in section.charts:
+        doc.add_heading(chart.title, level=2)
+        doc.add_picture(io.BytesIO(charts.png(chart)), width=CHART_WIDTH)
+    if section.commentary:
+        doc.add_heading(f"{section.area}: commentary", level=2)
+        for title, text in section.commentary:
+            p = _para(doc, "")
+            p.add_run(f"{title}. ").bold = True
+            p.add_run(text)
+
+
+def _appendices(doc: WordDocument, report: MonthlyReport) -> None:
+    if report.comparisons:
+        doc.add_heading("Comparison with England and statistical neighbours", level=1)
+        heads = ("Indicator", report.council, "England", "Statistical neighbours", "Year")
+        _table(doc, heads, [(c.title, c.value, c.england, c.neighbours, c.year) for c in report.comparisons])
+    doc.add_heading("Data note", level=1)
+    for line in report.data_note:
+        _para(doc, line)
+    if report.team_breakdowns:
+        doc.add_heading("Appendix: figures by team", level=1)
+        for b in report.team_breakdowns:
+            doc.add_heading(b.title, level=2)
+            _table(doc, ("Team", "Value", "Numerator", "Denominator", "RAG"), b.rows, rag_col=4)
+    doc.add_heading("Appendix: definitions", level=1)
+    for d in report.definitions:
+        doc.add_heading(f"{d.title} ({d.indicator_id})", level=2)
+        for label, text in (
+            ("Definition", d.definition), ("Numerator", d.numerator), ("Denominator", d.denominator),
+            ("Measured", f"{d.unit}, {d.period}"), ("Targets", d.targets), ("Timescale", d.timescale),
+        ):  # fmt: skip
+            if text:
+                p = _para(doc, "")
+                p.add_run(f"{label}: ").bold = True
+                p.add_run(text)
+
+
+def _page(doc: WordDocument, report: MonthlyReport) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.left_margin = section.right_margin = Cm(2)
+    if report.marking:  # the protective marking at the top and foot of every page
+        for part in (section.header, section.footer):
+            p = part.paragraphs[0]
+            p.text = report.marking
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.styles["Normal"].font.size = Pt(10)
+
+
+def render(report: MonthlyReport) -> bytes:
+    doc = Document()
+    doc.core_properties.title = f"{report.title}: {report.subtitle}"
+    doc.core_properties.author = report.council
+    _page(doc, report)
+    _cover(doc, report)
+    for section in report.sections:
+        _section(doc, section)
+    _appendices(doc, report)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
