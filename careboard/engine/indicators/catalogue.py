@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # Each import registers that family's indicators: one line per family module, e.g.
 # import careboard.engine.indicators.families.cla
+import careboard.engine.indicators.families.cla  # noqa: F401
 from careboard.engine.indicators.core import AREAS, INDICATORS, Indicator, lookup
 
 
