@@ -4,6 +4,8 @@ See :mod:`careboard.engine.indicators.core` for the contract and
 :func:`careboard.engine.indicators.catalogue.catalogue` for the registered indicators.
 """
 
+from careboard.engine.indicators.catalogue import catalogue
+from careboard.engine.indicators.comparators import load_comparators
 from careboard.engine.indicators.core import (
     INDICATORS,
     ROW_SCHEMA,
@@ -21,7 +23,8 @@ from careboard.engine.indicators.core import (
     population_at,
     series,
 )
-from careboard.engine.indicators.targets import Target, direction, rag, targets_in_force
+from careboard.engine.indicators.scorecard import scorecard
+from careboard.engine.indicators.targets import Target, direction, load_targets, rag, targets_in_force
 
 __all__ = [
     "INDICATORS",
@@ -32,15 +35,19 @@ __all__ = [
     "Settings",
     "Target",
     "allocation_at",
+    "catalogue",
     "children",
     "compute",
     "direction",
     "empty_rows",
     "finish_rows",
     "indicator",
+    "load_comparators",
+    "load_targets",
     "make_rows",
     "population_at",
     "rag",
+    "scorecard",
     "series",
     "targets_in_force",
 ]

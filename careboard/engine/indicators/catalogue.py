@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-# Each import registers that family's indicators: one line per family module, e.g.
-# import careboard.engine.indicators.families.cla
+# Each import registers that family's indicators: one line per family module.
+import careboard.engine.indicators.families.assessment  # noqa: F401
+import careboard.engine.indicators.families.cin  # noqa: F401
 import careboard.engine.indicators.families.cla  # noqa: F401
+import careboard.engine.indicators.families.cp  # noqa: F401
+import careboard.engine.indicators.families.demand  # noqa: F401
+import careboard.engine.indicators.families.front_door  # noqa: F401
 from careboard.engine.indicators.core import AREAS, INDICATORS, Indicator, lookup
 
 
