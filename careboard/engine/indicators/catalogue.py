@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 # Each import registers that family's indicators: one line per family module.
-import careboard.engine.indicators.families.assessment  # noqa: F401
-import careboard.engine.indicators.families.cin  # noqa: F401
-import careboard.engine.indicators.families.cla  # noqa: F401
-import careboard.engine.indicators.families.cp  # noqa: F401
-import careboard.engine.indicators.families.demand  # noqa: F401
-import careboard.engine.indicators.families.front_door  # noqa: F401
+import careboard.engine.indicators.families.assessment
+import careboard.engine.indicators.families.cin
+import careboard.engine.indicators.families.cla
+import careboard.engine.indicators.families.cp
+import careboard.engine.indicators.families.demand
+import careboard.engine.indicators.families.front_door
 from careboard.engine.indicators.core import AREAS, INDICATORS, Indicator, lookup
 
 
