@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-# Each import registers that family's indicators: one line per family module.
-import careboard.engine.indicators.families.assessment
-import careboard.engine.indicators.families.cin
-import careboard.engine.indicators.families.cla
-import careboard.engine.indicators.families.cp
-import careboard.engine.indicators.families.demand
-import careboard.engine.indicators.families.front_door
 from careboard.engine.indicators.core import AREAS, INDICATORS, Indicator, lookup
+
+# Importing a family module registers its indicators. To add a family: import it here and list it
+# in FAMILIES (the tuple is what keeps the imports used).
+from careboard.engine.indicators.families import (
+    assessment,
+    cin,
+    cla,
+    cp,
+    demand,
+    front_door,
+)
+
+FAMILIES = (assessment, cin, cla, cp, demand, front_door)
 
 
 def catalogue() -> dict[str, Indicator]:
