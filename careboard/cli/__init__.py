@@ -17,6 +17,9 @@ def _register() -> None:
     from careboard.cli import schema_cmd
 
     main.add_command(schema_cmd.schema)
+    from careboard.cli import generate_cmd
+
+    main.add_command(generate_cmd.generate)
 
 
 _register()
