@@ -8,14 +8,18 @@ from careboard.engine.indicators.core import AREAS, INDICATORS, Indicator, looku
 # in FAMILIES (the tuple is what keeps the imports used).
 from careboard.engine.indicators.families import (
     assessment,
+    care_leavers,
     cin,
     cla,
     cp,
     demand,
     front_door,
+    oversight,
+    permanence,
+    workforce,
 )
 
-FAMILIES = (assessment, cin, cla, cp, demand, front_door)
+FAMILIES = (assessment, cin, cla, cp, demand, front_door, permanence, care_leavers, oversight, workforce)
 
 
 def catalogue() -> dict[str, Indicator]:

@@ -98,7 +98,7 @@ def turnover(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     numerator="Directly employed social workers leaving in the 12 months",
     denominator="(count)",
     unit="count",
-    polarity="lower_is_better",
+    polarity="context",
     period_kind="rolling12",
     timescale="",
     timescale_ref=None,
