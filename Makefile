@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit docs benchmark clean
+.PHONY: demo test system lint typecheck unit unit-pg docs benchmark clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,13 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/careboard demo
 
-test: lint typecheck unit
+# The whole suite runs twice: on the embedded default (SQLite) and on PostgreSQL.
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+test: system lint typecheck unit unit-pg
+
+system:
+	scripts/setup_system.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check careboard tests scripts
@@ -27,6 +33,9 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+unit-pg: $(STAMP)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 docs: $(STAMP)
 	$(BIN)/careboard docs --out docs
