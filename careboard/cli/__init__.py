@@ -20,6 +20,9 @@ def _register() -> None:
     from careboard.cli import generate_cmd
 
     main.add_command(generate_cmd.generate)
+    from careboard.cli import indicators_cmd
+
+    main.add_command(indicators_cmd.indicators)
 
 
 _register()
