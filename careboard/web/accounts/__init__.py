@@ -1,0 +1,1 @@
+"""Users, their role and the teams they work in; lock-out after repeated failed logins."""

@@ -1,0 +1,1 @@
+"""Loads of canonical data, month close, targets and commentary."""

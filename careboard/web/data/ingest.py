@@ -1,0 +1,13 @@
+"""Reading uploaded or named files with the engine's readers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from careboard.engine.formats.common import ReadResult
+from careboard.engine.formats.registry import read_any
+
+
+def read_files(paths: Sequence[Path]) -> ReadResult:
+    return read_any(list(paths))

@@ -1,0 +1,139 @@
+"""Data pages: load history, one load's issue report, uploads; targets for the performance lead."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from careboard.web import access
+from careboard.web.data import values as stored
+from careboard.web.data.ingest import read_files
+from careboard.web.data.loads import LoadRefused, store_load
+from careboard.web.data.models import DataLoad, MonthClose, Target
+
+MAX_FILES = 60
+
+
+@require_GET
+def loads(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "view_loads")
+    history = DataLoad.objects.all()[:50]
+    closes = MonthClose.objects.all()[:36]
+    return render(request, "data/loads.html", {"nav": "data", "loads": history, "closes": closes})
+
+
+@require_GET
+def load_detail(request: HttpRequest, load_id: int) -> HttpResponse:
+    access.require(request.user, "view_loads")
+    load = get_object_or_404(DataLoad, pk=load_id)
+    page = Paginator(load.issues.all(), 200).get_page(request.GET.get("page"))
+    return render(request, "data/load.html", {"nav": "data", "load": load, "page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "upload_data")
+    if request.method == "GET":
+        return render(request, "data/upload.html", {"nav": "data"})
+    files = request.FILES.getlist("files")
+    if not files or len(files) > MAX_FILES:
+        return render(
+            request,
+            "data/upload.html",
+            {"nav": "data", "error": f"Choose between 1 and {MAX_FILES} files"},
+            status=400,
+        )
+    allow_errors = request.POST.get("allow_errors") == "yes"
+    with tempfile.TemporaryDirectory(prefix="careboard-upload-") as tmp:
+        paths = []
+        for f in files:
+            name = Path(f.name or "upload").name  # never trust a client's path
+            path = Path(tmp) / name
+            with path.open("wb") as out:
+                for chunk in f.chunks():
+                    out.write(chunk)
+            paths.append(path)
+        result = read_files(paths)
+    try:
+        load = store_load(
+            result.tables,
+            result.issues,
+            files=[p.name for p in paths],
+            by_name=request.user.get_username(),
+            user=request.user,
+            rows_read=result.rows_read,
+            allow_errors=allow_errors,
+        )
+    except LoadRefused as refused:
+        messages.error(
+            request, "The data has errors, so it was not loaded. The current data has not changed."
+        )
+        return redirect("data_load", load_id=refused.load.pk)
+    messages.success(
+        request, f"Loaded: {sum(load.row_counts.values()):,} rows in {len(load.row_counts)} tables"
+    )
+    return redirect("data_load", load_id=load.pk)
+
+
+@require_GET
+def targets(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "edit_targets")
+    catalogue = stored.indicators()
+    rows = []
+    for ind in catalogue.values():
+        latest = Target.objects.filter(indicator_id=ind.id).first()
+        rows.append({"ind": ind, "latest": latest})
+    return render(request, "data/targets.html", {"nav": "targets", "rows": rows})
+
+
+def _float_or_none(text: str) -> float | None:
+    text = text.strip()
+    return float(text) if text else None
+
+
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    access.require(request.user, "edit_targets")
+    ind = stored.indicators().get(indicator_id)
+    if ind is None:
+        raise Http404("no such indicator")
+    history = Target.objects.filter(indicator_id=ind.id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.POST
+        try:
+            from_date = date.fromisoformat(form.get("from_date", "").strip())
+        except ValueError:
+            errors["from_date"] = "Enter the date the target applies from, like 2026-04-01"
+        try:
+            lower = _float_or_none(form.get("lower", ""))
+            upper = _float_or_none(form.get("upper", ""))
+        except ValueError:
+            errors["lower"] = "Enter the targets as numbers"
+        reason = form.get("reason", "").strip()
+        if not reason:
+            errors["reason"] = "Enter the reason for the change"
+        if not errors:
+            Target.objects.create(
+                indicator_id=ind.id,
+                from_date=from_date,
+                lower=lower,
+                upper=upper,
+                reason=reason,
+                set_by_name=request.user.get_username(),
+            )
+            messages.success(request, f"Target for {ind.title} saved")
+            return redirect("targets")
+    return render(
+        request,
+        "data/target_edit.html",
+        {"nav": "targets", "ind": ind, "history": history, "errors": errors, "form": request.POST},
+        status=400 if errors else 200,
+    )

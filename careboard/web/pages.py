@@ -1,0 +1,111 @@
+"""Small helpers shared by the pages: the current data, month choices, number formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from careboard.engine.calendar import month_end, month_ends
+from careboard.engine.indicators.core import Unit
+from careboard.engine.reports.suppression import SUPPRESSED, primary
+from careboard.web.data.models import DataLoad
+from careboard.web.data.values import closed_months
+
+
+def no_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "no_data.html", status=200)
+
+
+@dataclass(frozen=True)
+class MonthChoice:
+    period_end: date
+    closed: bool
+
+    @property
+    def label(self) -> str:
+        text = self.period_end.strftime("%B %Y")
+        if self.period_end != month_end(self.period_end):
+            return f"{text} so far (to {self.period_end:%-d %B}, open)"
+        return text if self.closed else f"{text} (open)"
+
+
+def month_choices(load: DataLoad, months: int = 24) -> list[MonthChoice]:
+    """The months a page can show, newest first: closed months and the last ``months`` to the data's date."""
+    closed = set(closed_months())
+    ends = set(closed)
+    if load.as_at is not None:
+        ends |= set(month_ends(load.as_at, months))
+    return [MonthChoice(d, d in closed) for d in sorted(ends, reverse=True)]
+
+
+def chosen_month(request: HttpRequest, choices: list[MonthChoice]) -> date | None:
+    """The month asked for (if it is a choice), else the latest closed month, else the newest."""
+    asked = request.GET.get("month", "")
+    by_date = {c.period_end.isoformat(): c for c in choices}
+    if asked in by_date:
+        return by_date[asked].period_end
+    closed = [c.period_end for c in choices if c.closed]
+    if closed:
+        return closed[0]
+    return choices[0].period_end if choices else None
+
+
+def fmt_value(value: float | None, unit: Unit) -> str:
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit in ("count",):
+        return f"{value:,.0f}"
+    if unit == "fte":
+        return f"{value:,.1f}"
+    return f"{value:,.1f}"
+
+
+def fmt_count(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def shown(
+    unit: Unit, numerator: float | None, denominator: float | None, value: float | None, suppress: bool
+) -> dict[str, Any]:
+    """Value, numerator and denominator as text, withheld as [c] for small numbers when ``suppress``."""
+    if suppress and primary(unit, numerator, denominator):
+        return {"value": SUPPRESSED, "numerator": SUPPRESSED, "denominator": SUPPRESSED, "suppressed": True}
+    return {
+        "value": fmt_value(value, unit),
+        "numerator": fmt_count(numerator),
+        "denominator": fmt_count(denominator),
+        "suppressed": False,
+    }
+
+
+def team_names(data: Any) -> dict[str, str]:
+    dept = data["ssd_department"]
+    return {
+        str(r["dept_team_id"]): str(r["dept_team_name"] or r["dept_team_id"])
+        for r in dept.select("dept_team_id", "dept_team_name").iter_rows(named=True)
+        if r["dept_team_id"] is not None
+    }
+
+
+def worker_names(data: Any) -> dict[str, str]:
+    prof = data["ssd_professionals"]
+    return {
+        str(r["prof_professional_id"]): str(r["prof_professional_name"] or r["prof_professional_id"])
+        for r in prof.select("prof_professional_id", "prof_professional_name").iter_rows(named=True)
+        if r["prof_professional_id"] is not None
+    }
+
+
+def parse_month(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

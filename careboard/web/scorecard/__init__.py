@@ -1,0 +1,1 @@
+"""The scorecard and the indicator pages (aggregate), and the children behind a number."""
