@@ -711,7 +711,8 @@ def cla_immunisations(data: Dataset, period: Period, settings: Settings) -> pl.D
         "the 31 August that began the school year: default 4 to 15, Reception to Year 11) whose "
         "personal education plan was completed or reviewed within the last pep_months months "
         "(default 4: once a term) in the current period of care. With no PEP yet, one is due 10 "
-        "working days after entering care. done_date is the latest PEP."
+        "working days after entering care, or after the start of the school year in which the "
+        "child became of school age if later. done_date is the latest PEP."
     ),
     numerator="School-age children in care whose PEP is not overdue",
     denominator="School-age children looked after at the period end",
@@ -746,9 +747,15 @@ def cla_pep(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
         .group_by("cla_id")
         .agg(done_date=pl.col("date").max())
     )
+    # Without a PEP, the first is due 10 working days after entering care or, for a child who came
+    # into care younger, after the school year in which they reach pep_min_age began.
+    dob = pl.col("dob")
+    turns_in_next_year = (dob.dt.month().cast(pl.Int32) * 100 + dob.dt.day().cast(pl.Int32)) > 831
+    school_from = pl.date(dob.dt.year() + settings.pep_min_age + turns_in_next_year.cast(pl.Int32), 9, 1)
+    first_due = add_working_days_expr(pl.max_horizontal("entered", school_from), _PEP_WORKING_DAYS)
     due = (
         pl.when(pl.col("done_date").is_null())
-        .then(add_working_days_expr(pl.col("entered"), _PEP_WORKING_DAYS))
+        .then(first_due)
         .otherwise(add_months_expr(pl.col("done_date"), settings.pep_months))
     )
     rows = cohort.join(latest, on="cla_id", how="left").select(

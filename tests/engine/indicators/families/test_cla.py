@@ -437,11 +437,13 @@ def test_peps_cover_reception_to_year_11_and_are_termly() -> None:
             person("p4", "2008-08-31"),  # 16: beyond Year 11
             person("p5", "2014-01-01"),
             person("p6", "2014-01-01"),
+            person("p7", "2020-06-01"),  # in care since a baby: first PEP due as Reception starts
         ],
         ssd_cla_episodes=[
             *(episode(p, p.upper(), "2023-01-01") for p in ("p1", "p2", "p3", "p4")),
             episode("p5", "P5", "2025-03-25"),  # first PEP due 8 April
             episode("p6", "P6", "2024-01-01"),
+            episode("p7", "P7", "2021-01-01"),
         ],
         cb_pep=[
             {"pepe_pep_id": "a", "pepe_person_id": "p1", "pepe_pep_date": D("2024-12-01")},
@@ -455,6 +457,7 @@ def test_peps_cover_reception_to_year_11_and_are_termly() -> None:
         row("p3", "P3", False, "2025-03-30", "2024-11-30", 1),
         row("p5", "P5", True, "2025-04-08", None, None),
         row("p6", "P6", False, "2024-01-15", None, 441),
+        row("p7", "P7", False, "2024-09-13", None, 199),
     ]
 
 
