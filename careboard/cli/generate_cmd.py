@@ -100,3 +100,79 @@ def summary(tables: Mapping[str, pl.DataFrame], as_at: date) -> str:
         f"children in care {df('ssd_cla_episodes').select(pl.col('clae_person_id').n_unique()).item():,} "
         f"({in_care:,} at {as_at}); staff in post {staff:,}"
     )
+
+
+@click.command()
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--population", type=click.IntRange(min=100), default=65_000, show_default=True)
+@click.option(
+    "--year-end",
+    "year_end",
+    default="2026-03-31",
+    show_default=True,
+    help="Last day of the reporting year, YYYY-MM-DD.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Read this dataset instead of generating one.",
+)
+@click.option(
+    "--markdown",
+    "markdown_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the table to this markdown file.",
+)
+def calibrate(
+    seed: int, population: int, year_end: str, data_dir: Path | None, markdown_path: Path | None
+) -> None:
+    """Compare a steady synthetic council's year with England's published figures."""
+    from careboard.engine.generate import generate_council
+    from careboard.engine.generate.calibration import calibrate as run
+    from careboard.engine.generate.calibration import markdown
+    from careboard.engine.store import Dataset, read_dataset
+
+    try:
+        end = date.fromisoformat(year_end)
+    except ValueError:
+        raise click.BadParameter(
+            f"{year_end!r} is not a date like 2026-03-31", param_hint="--year-end"
+        ) from None
+    if data_dir is not None:
+        data = read_dataset(data_dir)
+        label: dict[str, int | None] = {"seed": None, "population": None}
+    else:
+        start = date(end.year - 2, end.month, 1)
+        data = Dataset(
+            generate_council(seed=seed, population=population, start=start, end=end, journey="steady")
+        )
+        label = {"seed": seed, "population": population}
+    results = run(data, end)
+    text = markdown(results, seed=label["seed"], population=label["population"], year_end=end)
+    click.echo(text)
+    if markdown_path is not None:
+        markdown_path.parent.mkdir(parents=True, exist_ok=True)
+        markdown_path.write_text(CALIBRATION_HEADER + text, encoding="utf-8")
+        click.echo(f"written to {markdown_path}")
+    if not all(r.passed for r in results):
+        raise SystemExit(1)
+
+
+CALIBRATION_HEADER = """# Calibration of the synthetic council
+
+The generator (`careboard generate`) is tuned so that a council with `--journey steady` looks like
+England. This table compares one reporting year (1 April to 31 March; counts at 31 March;
+workforce at 30 September, as the DfE does) of a generated council with England's published
+figures, which are bundled in `careboard/engine/generate/england.csv` with their sources.
+Measures are computed by the indicator catalogue (`careboard.engine.indicators`), the same code as
+the scorecard; CLA03 (stability over two years) is computed in
+`careboard/engine/generate/calibration.py` because the catalogue does not have it.
+
+Regenerate this page with:
+
+    careboard calibrate --markdown docs/calibration.md
+
+"""

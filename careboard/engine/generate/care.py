@@ -63,9 +63,9 @@ def care_journeys(
 def _final_plan(rng: np.random.Generator, age: float) -> str:
     u = rng.random()
     if age < 5:
-        return "ADOPT" if u < 0.40 else "SGO" if u < 0.65 else "HOME" if u < 0.80 else "LONG"
+        return "ADOPT" if u < 0.40 else "SGO" if u < 0.65 else "HOME" if u < 0.88 else "LONG"
     if age < 12:
-        return "SGO" if u < 0.25 else "CAO" if u < 0.35 else "HOME" if u < 0.55 else "LONG"
+        return "SGO" if u < 0.25 else "CAO" if u < 0.35 else "HOME" if u < 0.68 else "LONG"
     return "SGO" if u < 0.08 else "HOME" if u < 0.35 else "LONG"
 
 
@@ -169,8 +169,8 @@ def _one_period(
             end_kind = "HOME"
         else:
             ls.append((fo, "C2"))
-            if rng.random() < 0.25:
-                end_kind, end = "HOME", fo + int(rng.exponential(900))
+            if rng.random() < 0.4:
+                end_kind, end = "HOME", fo + int(rng.exponential(700))
     else:
         ls.append((entry, "V2"))
         if route == "uasc":
@@ -181,7 +181,7 @@ def _one_period(
             issue = entry + int(rng.integers(30, 200))
             ls.append((issue, "C1"))
             ls.append((issue + int(rng.integers(180, 365)), "C2"))
-        elif rng.random() < 0.55:
+        elif rng.random() < 0.65:
             end_kind, end = "HOME", entry + int(rng.lognormal(np.log(120), 0.9)) + 3
     if end >= adult:
         end, end_kind = adult, "AGE18"
@@ -191,11 +191,14 @@ def _one_period(
     # placements: moves as a Poisson process; adoption placements at the planned day
     events: list[tuple[int, str, str]] = [(d, "LS", s) for d, s in ls[1:]]
     t = entry
-    base = 0.35 if age < 5 else 0.45 if age < 12 else 0.8
+    base = 0.45 if age < 5 else 0.6 if age < 12 else 1.0
     while True:
         months = (t - ctx.t0) // 30
         rate = base * float(ctx.quality.at("move_rate", np.array([months]))[0]) / 365.25
-        t = t + 1 + int(rng.exponential(1.0 / rate))
+        wait = 1 + int(rng.exponential(1.0 / rate))
+        if wait > 365:  # a placement that has lasted a year is likelier to last
+            wait = 365 + int(rng.exponential(1.5 / rate))
+        t = t + wait
         if t >= end:
             break
         events.append((t, "MOVE", ""))

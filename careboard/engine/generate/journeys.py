@@ -110,6 +110,8 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
         rng.lognormal(np.log(P.CP_MEDIAN_DAYS * ctx.q("cp_length", cp_start)), P.CP_SIGMA, n).astype(np.int64)
         + 20
     )
+    long_plan = rng.random(n) < P.CP_LONG_SHARE * ctx.q("cp_length", cp_start)
+    cp_len = np.where(long_plan, rng.integers(735, 1150, n), cp_len)
     cp_end = cp_start + cp_len
     u = rng.random(n)
     cp_to_cla = cp & (u < P.P_CP_TO_CLA)
@@ -137,7 +139,7 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
     cin_end = np.minimum(cin_start + cin_len, adult)
     cin_to_cla = cin & (rng.random(n) < P.P_CIN_TO_CLA)
     # step-down from a CP plan to a CIN plan
-    step_len = rng.lognormal(np.log(150), 0.6, n).astype(np.int64) + 20
+    step_len = rng.lognormal(np.log(P.STEP_DOWN_MEDIAN_DAYS), 0.6, n).astype(np.int64) + 20
     step_start = np.where(cp_to_cin, cp_end, NA)
     step_end = np.minimum(cp_end + step_len, adult)
 

@@ -44,9 +44,9 @@ QUALITY: dict[str, tuple[float, float, float]] = {
     "plo_16wk": (0.60, 0.35, 0.82),  # pre-proceedings concluded within 16 weeks
     "proceedings_26wk": (0.35, 0.20, 0.55),
     # rates and multipliers (not probabilities)
-    "turnover": (0.118, 0.23, 0.10),  # annual leaving hazard of permanent social workers
-    "vacancy_gap_years": (1.00, 1.60, 0.70),  # mean time a post stays vacant after a leaver
-    "agency_cover": (0.88, 0.95, 0.80),  # chance a vacancy is covered by an agency worker
+    "turnover": (0.14, 0.26, 0.11),  # annual leaving hazard of permanent social workers
+    "vacancy_gap_years": (0.90, 1.50, 0.65),  # mean time a post stays vacant after a leaver
+    "agency_cover": (1.0, 1.0, 0.9),  # chance a vacancy is covered by an agency worker
     "move_rate": (1.00, 1.40, 0.80),  # placement moves hazard multiplier
     "residential": (1.00, 1.70, 0.75),  # residential placement choice multiplier
     "cp_length": (1.00, 1.25, 0.90),  # CP plan duration multiplier
@@ -55,26 +55,28 @@ QUALITY: dict[str, tuple[float, float, float]] = {
 # Demand per 10,000 children aged 0-17 per year (England, DfE 2025; see calibration targets).
 REFERRALS_PER_10K = 519.4
 CONTACTS_PER_REFERRAL = 3.2
-REREFERRAL_P = 0.50  # chance a closed case is referred again
-REREFERRAL_GAP_DAYS = 140.0  # mean gap between closure and the next referral
+REREFERRAL_P = 0.45  # chance a closed case is referred again
+REREFERRAL_GAP_DAYS = 200.0  # mean gap between closure and the next referral
 P_NFA = 0.065  # referral NFA
 P_S47 = 0.364  # s47 enquiries per referral
 P_ICPC_GIVEN_S47 = 0.313
-P_CP_GIVEN_ICPC = 0.86
-P_TRANSFER_IN = 0.03  # CP plans that arrive as transfer-in conferences
-P_DIRECT_CLA = 0.026  # referrals leading straight into care (emergency, UASC)
+P_CP_GIVEN_ICPC = 0.80
+P_TRANSFER_IN = 0.01  # CP plans that arrive as transfer-in conferences
+P_DIRECT_CLA = 0.03  # referrals leading straight into care (emergency, UASC)
 P_NOT_IN_NEED_S47 = 0.40
 P_NOT_IN_NEED_OTHER = 0.37
 P_NFA_EARLY_HELP = 0.35  # of closures after assessment, referred to early help (RC9)
-P_CIN_TO_CLA = 0.025
-P_CP_TO_CLA = 0.14
+P_CIN_TO_CLA = 0.035
+P_CP_TO_CLA = 0.18
 P_CP_TO_CIN = 0.50
 P_PLO_GIVEN_CP = 0.22
-CP_MEDIAN_DAYS = 235.0
-CP_SIGMA = 0.67
-CIN_PLAN_MEDIAN_DAYS = 190.0
+CP_MEDIAN_DAYS = 200.0
+CP_SIGMA = 0.6
+CP_LONG_SHARE = 0.045  # plans that run on past two years (CIN11)
+CIN_PLAN_MEDIAN_DAYS = 140.0
+STEP_DOWN_MEDIAN_DAYS = 110.0
 CIN_PLAN_SIGMA = 0.75
-CLA_ENTRIES_PER_10K = 25.5  # used for the history of children already in care when the run starts
+CLA_ENTRIES_PER_10K = 21.0  # used for the history of children already in care when the run starts
 
 WARMUP_YEARS = 2  # history simulated before the start so stocks are settled
 

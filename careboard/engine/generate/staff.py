@@ -151,10 +151,10 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
         gap = np.where(immediate, rng.integers(0, 20, k), rng.exponential(1.0, k) * gap_mean).astype(np.int64)
         covered = (
             ~manager[active]
-            & (gap > 30)
+            & (gap > 14)
             & (rng.random(k) < ctx.quality.at("agency_cover", (leave - ctx.t0) // 30))
         )
-        a_start = leave + np.minimum(rng.integers(5, 25, k), gap // 3)
+        a_start = leave + np.minimum(rng.integers(2, 10, k), gap // 3)
         convert = covered & (rng.random(k) < 0.2)
         a_staff = new_staff(k)
         cols["i"].append(active[covered])
