@@ -576,7 +576,7 @@ def _coded(
                 where.issue(
                     "warning",
                     "VALUE_UNKNOWN",
-                    f"not a value careboard can read for {shown[field]}; left blank",
+                    "not a value careboard can read; left blank",
                     row=r,
                     column=shown[field],
                     value=v,

@@ -157,6 +157,15 @@ def group(paths: Sequence[Source]) -> Grouped:
             databases.append(str(path))
             continue
         fmt = detect(path)
+        if fmt == UNKNOWN and Path(path).is_dir():
+            # a folder that is not an SSD folder: each file in it is read on its own
+            inner = group(
+                sorted(c for c in Path(path).iterdir() if c.is_file() and not c.name.startswith("."))
+            )
+            for name, members in inner.by_format.items():
+                by_format.setdefault(name, []).extend(members)
+            unknown += inner.unknown
+            continue
         if fmt == UNKNOWN:
             unknown.append(Path(path))
         else:
