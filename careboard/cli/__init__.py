@@ -20,12 +20,17 @@ def _register() -> None:
     from careboard.cli import generate_cmd
 
     main.add_command(generate_cmd.generate)
+    main.add_command(generate_cmd.calibrate)
     from careboard.cli import indicators_cmd
 
     main.add_command(indicators_cmd.indicators)
     from careboard.cli import data_cmd
 
     for command in (data_cmd.validate, data_cmd.import_, data_cmd.export):
+        main.add_command(command)
+    from careboard.cli import web_cmd
+
+    for command in (web_cmd.load, web_cmd.close_month, web_cmd.users, web_cmd.serve):
         main.add_command(command)
 
 
