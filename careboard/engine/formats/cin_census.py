@@ -35,6 +35,7 @@ from careboard.engine.store import Dataset
 FIRST_YEAR = 2025  # 2024/25
 PRE_PROCEEDINGS_FROM = 2027  # 2026/27
 SOFTWARE = "careboard"
+NO_ICPC = "ICPC_NOT_REQUIRED"  # s47e_s47_outcome_json outcome read from ICPCnotRequired = 1
 
 CODES: dict[str, frozenset[str]] = {
     k: frozenset(v.split())
@@ -500,7 +501,9 @@ def _place_nested(frames: dict[str, pl.DataFrame], cin: pl.DataFrame, result: Re
             ref.alias("s47e_referral_id"),
             pl.col("LAchildID").alias("s47e_person_id"),
             pl.col("S47ActualStartDate").alias("s47e_s47_start_date"),
-            _flag("ICPCnotRequired").alias("s47e_s47_nfa"),
+            pl.when(_flag("ICPCnotRequired") == "Y")
+            .then(pl.lit(json.dumps({"outcome": NO_ICPC})))
+            .alias("s47e_s47_outcome_json"),
         ),
     )
     icpc_from_s47 = s47.filter(
@@ -678,8 +681,10 @@ def _episodes_for_year(
     data: Data, cin: pl.DataFrame, ep: pl.DataFrame, start: date, end: date
 ) -> dict[str, pl.DataFrame]:
     icpc = _get(data, "ssd_initial_cp_conference").filter(pl.col("icpc_icpc_date") <= end)
+    # An ICPC is recorded once: under the section 47 that led to it, or, when none did (a transfer
+    # in), on the episode itself (rule 2884).
     episode_icpc = (
-        icpc.filter(pl.col("icpc_icpc_date") >= start)
+        icpc.filter((pl.col("icpc_icpc_date") >= start) & pl.col("icpc_s47_enquiry_id").is_null())
         .group_by("icpc_referral_id")
         .agg(pl.col("icpc_icpc_date").min().alias("DateOfInitialCPC"))
     )
@@ -743,14 +748,10 @@ def _episodes_for_year(
             right_on="icpc_s47_enquiry_id",
             how="left",
         )
+        # The census holds enquiries started in the year, and earlier ones whose ICPC is in it (8740).
         .filter(
-            (pl.col("s47e_s47_start_date") <= end)
-            & (
-                (pl.col("s47e_s47_start_date") >= start)
-                | (pl.col("icpc_icpc_date") >= start)
-                | pl.col("s47e_s47_end_date").is_null()
-                | (pl.col("s47e_s47_end_date") >= start)
-            )
+            pl.col("s47e_s47_start_date").is_between(start, end)
+            | pl.col("icpc_icpc_date").is_between(start, end)
         )
         .select(
             "LAchildID",
@@ -758,7 +759,17 @@ def _episodes_for_year(
             pl.col("s47e_s47_start_date").alias("S47ActualStartDate"),
             pl.col("icpc_icpc_target_date").alias("InitialCPCtarget"),
             pl.col("icpc_icpc_date").alias("DateOfInitialCPC"),
-            pl.col("s47e_s47_nfa").replace_strict({"Y": "1", "N": "0"}, default="0").alias("ICPCnotRequired"),
+            # Not required: the enquiry ended (or concluded so) by 31 March without a conference.
+            pl.when(
+                pl.col("icpc_icpc_date").is_null()
+                & (
+                    (pl.col("s47e_s47_end_date") <= end)
+                    | (pl.col("s47e_s47_outcome_json").str.json_path_match("$.outcome") == NO_ICPC)
+                )
+            )
+            .then(pl.lit("1"))
+            .otherwise(pl.lit("0"))
+            .alias("ICPCnotRequired"),
         )
     )
     all_cpp = _get(data, "ssd_cp_plans")

@@ -783,7 +783,9 @@ def _place_oc2(oc2: pl.DataFrame, year: int | None, result: ReadResult) -> None:
     """Health checks up to date in the year, dated at its end (OC2 carries no dates)."""
     oc2 = _dedupe_simple(oc2, ["CHILD"])
     as_at = spec.year_bounds(year)[1] if year is not None else None
-    checks = {"HEALTH_CHECK": "RHA", "TEETH_CHECK": "DENTAL", "HEALTH_ASSESSMENT": "DEVELOPMENT"}
+    # HEALTH_CHECK is the under-5s' health surveillance (development) checks; HEALTH_ASSESSMENT the
+    # annual health assessment.
+    checks = {"HEALTH_CHECK": "DEVELOPMENT", "TEETH_CHECK": "DENTAL", "HEALTH_ASSESSMENT": "RHA"}
     health = pl.concat(
         [
             oc2.filter(pl.col(col) == "1").select(
@@ -826,10 +828,7 @@ def _place_oc3(oc3: pl.DataFrame, year: int | None, result: ReadResult) -> None:
             pl.col("IN_TOUCH").alias("clea_care_leaver_in_touch"),
             contact.alias("clea_care_leaver_latest_contact"),
             pl.col("ACTIV").alias("clea_care_leaver_activity"),
-            pl.when(pl.col("ACCOM") == "0")
-            .then(pl.lit("0"))
-            .otherwise(pl.col("ACCOM").str.slice(0, 1))
-            .alias("clea_care_leaver_accommodation"),
+            pl.col("ACCOM").alias("clea_care_leaver_accommodation"),
             pl.when(pl.col("ACCOM") == "0")
             .then(None)
             .otherwise(pl.col("ACCOM").str.slice(1))

@@ -42,6 +42,14 @@ def tables_for_year(data: Data, year: int) -> dict[str, pl.DataFrame]:
     person = _get(data, "ssd_person")
     episodes = _episodes(data, start, end)
     oc3 = _oc3(data, person, year)
+    # Not a care leaver on the birthday that decides the cohort: still looked after then (rule 1016).
+    in_care_at_birthday = (
+        episodes.join(oc3.select("CHILD", "DOB"), on="CHILD")
+        .filter(pl.col("DEC").is_null() | (pl.col("DEC") >= birthday_in_year(pl.col("DOB"), year)))
+        .select("CHILD")
+        .unique()
+    )
+    oc3 = oc3.join(in_care_at_birthday, on="CHILD", how="anti")
     ids = pl.concat([episodes["CHILD"], oc3["CHILD"]]).unique()
     header = _header(person, ids, year)
     dob = header.select("CHILD", "DOB")
@@ -233,16 +241,21 @@ def _oc2(data: Data, episodes: pl.DataFrame, dob: pl.DataFrame, start: date, end
             .alias(name)
         )
 
+    # Health surveillance (development) checks are for children under 5 at 31 March only; the
+    # DfE rejects the item for older children (rule 546).
+    under_5 = pl.col("DOB").dt.offset_by("5y") > end
     return cohort.select(
         "CHILD",
         "DOB",
         pl.lit(None, pl.String).alias("SDQ_SCORE"),
         pl.lit(None, pl.String).alias("SDQ_REASON"),
         pl.lit(None, pl.String).alias("CONVICTED"),
-        flag(_done_in_year(health, ["IHA", "RHA"], start, end), "HEALTH_CHECK"),
+        pl.when(under_5)
+        .then(flag(_done_in_year(health, ["DEVELOPMENT"], start, end), "HEALTH_CHECK"))
+        .alias("HEALTH_CHECK"),
         flag(immunised, "IMMUNISATIONS"),
         flag(_done_in_year(health, ["DENTAL"], start, end), "TEETH_CHECK"),
-        flag(_done_in_year(health, ["DEVELOPMENT"], start, end), "HEALTH_ASSESSMENT"),
+        flag(_done_in_year(health, ["IHA", "RHA"], start, end), "HEALTH_ASSESSMENT"),
         pl.lit(None, pl.String).alias("SUBSTANCE_MISUSE"),
         pl.lit(None, pl.String).alias("INTERVENTION_RECEIVED"),
         pl.lit(None, pl.String).alias("INTERVENTION_OFFERED"),
@@ -269,7 +282,8 @@ def _oc3(data: Data, person: pl.DataFrame, year: int) -> pl.DataFrame:
         "DOB",
         pl.col("clea_care_leaver_in_touch").alias("IN_TOUCH"),
         pl.col("clea_care_leaver_activity").alias("ACTIV"),
-        pl.when(accom == "0")
+        # The canonical accommodation is the 903 code (U1), or only its letter (U) beside suitability.
+        pl.when((accom == "0") | (accom.str.len_chars() > 1))
         .then(accom)
         .otherwise(accom + pl.col("clea_care_leaver_accom_suitable").fill_null(""))
         .alias("ACCOM"),

@@ -6,12 +6,15 @@ Prints {"errors": {rule code: count}, "failed_to_run": [...], "skipped": [...], 
 """
 
 import argparse
+import contextlib
 import importlib
+import io
 import json
 import logging
 import sys
 
 logging.disable(logging.CRITICAL)
+MARK = "@@careboard-json@@"  # the JSON follows this line (the validator prints on import)
 
 from lac_validator import lac_validator  # noqa: E402
 from lac_validator.ingress import read_files  # noqa: E402
@@ -31,11 +34,12 @@ def main() -> int:
         f.description = "Prev year"
         files.append(f)
     registry = importlib.import_module(f"lac_validator.rules.{args.ruleset}").registry
-    v = lac_validator.LacValidator(
-        metadata={"collectionYear": args.collection_year, "localAuthority": args.la},
-        files=files,
-        registry=registry,
-    )
+    with contextlib.redirect_stdout(io.StringIO()):
+        v = lac_validator.LacValidator(
+            metadata={"collectionYear": args.collection_year, "localAuthority": args.la},
+            files=files,
+            registry=registry,
+        )
     errors = {}
     examples = {}
     for table, df in v.ds_results.items():
@@ -48,9 +52,16 @@ def main() -> int:
                     code = col[4:]
                     errors[code] = errors.get(code, 0) + len(hits)
                     row = hits.iloc[0]
-                    examples.setdefault(code, {"table": table, "row": int(hits.index[0]),
-                                               "values": {k: str(row[k]) for k in df.columns
-                                                          if not str(k).startswith(("ERR_", "_"))}})
+                    examples.setdefault(
+                        code,
+                        {
+                            "table": table,
+                            "row": int(hits.index[0]),
+                            "values": {
+                                k: str(row[k]) for k in df.columns if not str(k).startswith(("ERR_", "_"))
+                            },
+                        },
+                    )
     out = {
         "errors": errors,
         "examples": examples,
@@ -59,6 +70,7 @@ def main() -> int:
         "skipped": v.skips,
         "rows": {t: len(df) for t, df in v.dfs.items()},
     }
+    print(MARK)
     json.dump(out, sys.stdout, indent=1, default=str)
     return 0
 

@@ -44,9 +44,12 @@ def main() -> int:
         "la_level": la_level,
         "examples": examples,
         "messages": {c: registry[c].message for c in [*errors, *queries] if c in registry},
-        "failed_to_run": [line for line in printed.getvalue().splitlines() if line.startswith("Error with rule")],
+        "failed_to_run": [
+            line for line in printed.getvalue().splitlines() if line.startswith("Error with rule")
+        ],
         "rows": {str(k): len(t) for k, t in data.items()},
     }
+    print("@@careboard-json@@")
     json.dump(out, sys.stdout, indent=1, default=str)
     return 0
 
