@@ -155,7 +155,9 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
             v.value if v else None,
             suppress,
         )
-        trend.append({"month": d, "stored": v, **text, "rag": (v.rag if v and not text["suppressed"] else "")})
+        trend.append(
+            {"month": d, "stored": v, **text, "rag": (v.rag if v and not text["suppressed"] else "")}
+        )
     plotted = [None if t["suppressed"] or t["stored"] is None else t["stored"].value for t in trend]
     chart = trend_chart(
         ends,

@@ -1,0 +1,121 @@
+"""Web commands: ``careboard load``, ``close-month``, ``users create-demo`` and ``serve``.
+
+Each sets Django up on the configured database (SQLite at var/careboard.sqlite3 unless
+DATABASE_URL is set) and brings its tables up to date first, so the embedded default needs no
+separate migrate step.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import secrets
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careboard.web.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _cli_name() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--allow-errors", is_flag=True, help="Load the good rows even when some rows have errors.")
+def load(paths: tuple[Path, ...], allow_errors: bool) -> None:
+    """Read PATHS with the engine's readers and make them the current data (all or nothing)."""
+    _django()
+    from careboard.web.data.ingest import read_files
+    from careboard.web.data.loads import LoadRefused, store_load
+
+    result = read_files(list(paths))
+    for issue in result.issues[:50]:
+        click.echo(str(issue), err=True)
+    if len(result.issues) > 50:
+        click.echo(f"... and {len(result.issues) - 50} more issues", err=True)
+    try:
+        stored = store_load(
+            result.tables,
+            result.issues,
+            files=[str(p) for p in paths],
+            by_name=_cli_name(),
+            rows_read=result.rows_read,
+            allow_errors=allow_errors,
+        )
+    except LoadRefused as refused:
+        raise click.ClickException(f"{refused} - the current data has not changed") from None
+    rows = sum(stored.row_counts.values())
+    click.echo(f"load {stored.pk}: {rows:,} rows in {len(stored.row_counts)} tables, data to {stored.as_at}")
+
+
+@click.command("close-month")
+@click.option(
+    "--as-at", "as_at", required=True, type=click.DateTime(["%Y-%m-%d"]), help="A day in the month."
+)
+@click.option(
+    "--months", default=1, show_default=True, help="Also close the months before, skipping closed ones."
+)
+@click.option("--recompute", is_flag=True, help="Recompute a closed month (keeps the old values).")
+@click.option("--reason", default="", help="Why a closed month is recomputed (required with --recompute).")
+def close_month(as_at: datetime, months: int, recompute: bool, reason: str) -> None:
+    """Compute and store the indicator values of the month containing AS_AT."""
+    _django()
+    from careboard.engine.calendar import month_end, month_ends
+    from careboard.web.data.closing import CloseRefused
+    from careboard.web.data.closing import close_month as close
+    from careboard.web.data.values import live_close
+
+    last = month_end(as_at.date())
+    ends: list[date] = [d for d in month_ends(last, months) if d == month_end(d)]
+    for period_end in ends:
+        if months > 1 and not recompute and live_close(period_end) is not None:
+            click.echo(f"{period_end}: already closed")
+            continue
+        try:
+            closed = close(period_end, _cli_name(), recompute=recompute, reason=reason)
+        except CloseRefused as refused:
+            raise click.ClickException(str(refused)) from None
+        click.echo(f"{period_end}: closed ({closed.values.count():,} values from load {closed.load_id})")
+
+
+@click.group()
+def users() -> None:
+    """Manage careboard users."""
+
+
+@users.command("create-demo")
+def create_demo() -> None:
+    """Create (or reset) one demo user per role, scoped to teams in the current data; prints the password."""
+    _django()
+    from careboard.web.accounts.demo import create_demo_users
+
+    password = secrets.token_urlsafe(12)
+    for user in create_demo_users(password):
+        scope = ", ".join(user.team_ids) or user.service_area_id or "all teams"
+        click.echo(f"{user.username:18} {user.get_role_display():32} {scope}")
+    click.echo(f"\nPassword for every demo user (shown once, not stored anywhere else): {password}")
+
+
+@click.command()
+@click.option("--port", default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(port: int, host: str) -> None:
+    """Serve the web application (Django's server: for the demo and a single office, not the internet)."""
+    _django()
+    from django.core.management import call_command
+
+    click.echo(f"careboard on http://{host}:{port}/ (Ctrl+C to stop)")
+    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
