@@ -322,29 +322,26 @@ def with_allocation(data: Dataset, df: pl.DataFrame, on: str | date) -> pl.DataF
     """Add team_id and worker_id to ``df`` (which has person_id): the allocation on each row's date.
 
     ``on`` is a date column of ``df`` or one date for every row. The allocation is the latest
-    started (non-IRO) involvement starting on or before the date and still open on it; rows with
-    none get nulls. Existing team_id / worker_id columns are kept where not null.
+    started (non-IRO) involvement open on that date (ending that day still counts, as in
+    :func:`allocation_at`); rows with none get nulls. Existing non-null team_id / worker_id are kept.
     """
     alloc = _allocations(data)
     date_col = "__alloc_on"
     left = df.with_row_index("__row").with_columns(
         (pl.col(on) if isinstance(on, str) else pl.lit(on)).cast(pl.Date).alias(date_col)
     )
-    have_dates = left.filter(pl.col(date_col).is_not_null()).sort(date_col)
-    joined = have_dates.join_asof(
-        alloc.rename({"team_id": "__team", "worker_id": "__worker"}),
-        left_on=date_col,
-        right_on="alloc_start",
-        by="person_id",
-        strategy="backward",
-        check_sortedness=False,  # sorted by date above; polars cannot check within 'by' groups
-    ).with_columns(
-        still_open=(pl.col("alloc_end").is_null() | (pl.col("alloc_end") >= pl.col(date_col))),
-    )
-    found = joined.select(
-        "__row",
-        pl.when("still_open").then(pl.col("__team")).alias("__team"),
-        pl.when("still_open").then(pl.col("__worker")).alias("__worker"),
+    # A hash join on the child then a filter: each child has few allocations, so this is far
+    # cheaper than an as-of join over the whole allocation history.
+    found = (
+        left.select("__row", "person_id", date_col)
+        .join(alloc, on="person_id", how="inner")
+        .filter(
+            (pl.col("alloc_start") <= pl.col(date_col))
+            & (pl.col("alloc_end").is_null() | (pl.col("alloc_end") >= pl.col(date_col)))
+        )
+        .sort("__row", "alloc_start")
+        .group_by("__row", maintain_order=True)
+        .agg(__team=pl.col("team_id").last(), __worker=pl.col("worker_id").last())
     )
     out = left.join(found, on="__row", how="left").sort("__row")
     team = pl.col("__team")

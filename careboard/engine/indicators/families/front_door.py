@@ -14,7 +14,14 @@ from datetime import date, datetime, time, timedelta
 import polars as pl
 
 from careboard.engine.calendar import add_months_expr, add_working_days_expr, working_days_between_expr
-from careboard.engine.indicators.core import Period, Settings, days_overdue_expr, finish_rows, indicator
+from careboard.engine.indicators.core import (
+    Period,
+    Settings,
+    cached,
+    days_overdue_expr,
+    finish_rows,
+    indicator,
+)
 from careboard.engine.store import Dataset
 
 
@@ -110,6 +117,18 @@ def referral_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataF
     )
 
 
+def _referral_days(data: Dataset) -> pl.DataFrame:
+    """Each child's referral days with the previous one (the same for every period, so cached)."""
+    cine = data["ssd_cin_episodes"].filter(pl.col("cine_referral_date").is_not_null())
+    # The previous referral is the latest on an earlier day: two referrals on one day are one event.
+    days = (
+        cine.select("cine_person_id", "cine_referral_date")
+        .unique()
+        .sort("cine_person_id", "cine_referral_date")
+    )
+    return days.with_columns(previous=pl.col("cine_referral_date").shift(1).over("cine_person_id"))
+
+
 @indicator(
     id="rereferrals_12m",
     title="Re-referrals within 12 months",
@@ -131,16 +150,7 @@ def referral_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataF
     upper=20.0,
 )
 def rereferrals_12m(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cine = data["ssd_cin_episodes"].filter(pl.col("cine_referral_date").is_not_null())
-    # The previous referral is the latest on an earlier day: two referrals on one day are one event.
-    days = (
-        cine.select("cine_person_id", "cine_referral_date")
-        .unique()
-        .sort("cine_person_id", "cine_referral_date")
-    )
-    days = days.with_columns(
-        previous=pl.col("cine_referral_date").shift(1).over("cine_person_id"),
-    )
+    days: pl.DataFrame = cached(data, "front_door.referral_days", lambda: _referral_days(data))
     referrals = _referrals_in(data, period).join(
         days, on=["cine_person_id", "cine_referral_date"], how="left"
     )
