@@ -364,15 +364,24 @@ def cla_entry_age(data: Dataset, period: Period, settings: Settings) -> pl.DataF
     upper=95.0,
 )
 def cla_reviews(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    periods = care_periods(data).filter(pl.col("entered") <= period.end)
+    return timely_rows(data, cached(data, "cla.review_items", lambda: _review_items(data)), period)
+
+
+def _review_items(data: Dataset) -> pl.DataFrame:
+    """Every review falling due over the whole history, numbered within its period of care.
+
+    Built once per dataset: a review held after a period end reads as not done as at that period
+    (timely_rows), and one whose due date runs from a later review falls due after the period end,
+    so one chain serves every period.
+    """
+    periods = care_periods(data)
     held = (
         data["ssd_cla_reviews"]
         .filter(
             pl.col("clar_cla_review_date").is_not_null()
-            & (pl.col("clar_cla_review_date") <= period.end)
             & (pl.col("clar_cla_review_cancelled") != "Y").fill_null(True)
         )
-        .select(cla_id="clar_cla_id", done_date="clar_cla_review_date", item_id="clar_cla_review_id")
+        .select(cla_id="clar_cla_id", done_date="clar_cla_review_date")
         .join(periods, on="cla_id", how="inner")
         .filter(
             (pl.col("done_date") >= pl.col("entered"))
@@ -381,36 +390,33 @@ def cla_reviews(data: Dataset, period: Period, settings: Settings) -> pl.DataFra
         .unique(["cla_id", "done_date"], keep="first")
         .sort("cla_id", "done_date")
         .with_columns(
-            number=pl.col("done_date").cum_count().over("cla_id"),
+            number=pl.col("done_date").cum_count().over("cla_id").cast(pl.Int64),
             previous=pl.col("done_date").shift(1).over("cla_id"),
         )
     )
-    held = held.with_columns(due_date=_review_due(pl.col("number"), pl.col("previous"), pl.col("entered")))
-    last = held.group_by("cla_id").agg(
-        number=pl.len().cast(pl.UInt32) + 1, previous=pl.col("done_date").max()
-    )
+    last = held.group_by("cla_id").agg(number=pl.len().cast(pl.Int64) + 1, previous=pl.col("done_date").max())
     outstanding = (
         periods.join(last, on="cla_id", how="left")
-        .with_columns(number=pl.col("number").fill_null(1))
-        .with_columns(due_date=_review_due(pl.col("number"), pl.col("previous"), pl.col("entered")))
-        .filter(pl.col("left").is_null() | (pl.col("left") > pl.col("due_date")))
-        .with_columns(
-            item_id=pl.concat_str(pl.col("cla_id"), pl.lit("|review"), pl.col("number").cast(pl.String)),
-            done_date=pl.lit(None, pl.Date),
-        )
+        .with_columns(number=pl.col("number").fill_null(1), done_date=pl.lit(None, pl.Date))
+        .filter(pl.col("left").is_null() | (pl.col("left") > _review_due()))
     )
-    columns = ["person_id", "item_id", "due_date", "done_date", pl.col("number").alias("x_review_number")]
-    items = pl.concat([held.select(columns), outstanding.select(columns)], how="vertical_relaxed")
-    return timely_rows(data, items, period)
+    return pl.concat([held, outstanding], how="diagonal_relaxed").select(
+        "person_id",
+        item_id=pl.concat_str(pl.col("cla_id"), pl.lit("|review"), pl.col("number").cast(pl.String)),
+        due_date=_review_due(),
+        done_date="done_date",
+        x_review_number="number",
+    )
 
 
-def _review_due(number: pl.Expr, previous: pl.Expr, entered: pl.Expr) -> pl.Expr:
+def _review_due() -> pl.Expr:
+    """Due date of review ``number`` from the previous review (or entry): needs number, previous, entered."""
     return (
-        pl.when(number == 1)
-        .then(add_working_days_expr(entered, _FIRST_REVIEW_WORKING_DAYS))
-        .when(number == 2)
-        .then(add_months_expr(previous, 3))
-        .otherwise(add_months_expr(previous, 6))
+        pl.when(pl.col("number") == 1)
+        .then(add_working_days_expr(pl.col("entered"), _FIRST_REVIEW_WORKING_DAYS))
+        .when(pl.col("number") == 2)
+        .then(add_months_expr(pl.col("previous"), 3))
+        .otherwise(add_months_expr(pl.col("previous"), 6))
     )
 
 
@@ -444,25 +450,30 @@ def _review_due(number: pl.Expr, previous: pl.Expr, entered: pl.Expr) -> pl.Expr
     upper=95.0,
 )
 def cla_visits(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    key = (
+        f"cla.visit_items.{settings.cla_visit_long_term_months}."
+        f"{settings.long_term_placement_types}.{settings.temporary_placement_types}"
+    )
+    return timely_rows(data, cached(data, key, lambda: _visit_items(data, settings)), period)
+
+
+def _visit_items(data: Dataset, settings: Settings) -> pl.DataFrame:
+    """Every visit falling due over the whole history, numbered within its placement (see _review_items)."""
     places = (
         placements(data)
-        .filter(
-            (pl.col("start") <= period.end)
-            & ~pl.col("type").is_in(settings.temporary_placement_types).fill_null(False)
-        )
+        .filter(~pl.col("type").is_in(settings.temporary_placement_types).fill_null(False))
         .with_columns(long_term=pl.col("type").is_in(settings.long_term_placement_types).fill_null(False))
     )
     visits = (
         data["ssd_cla_visits"]
         .filter(
             pl.col("clav_cla_visit_date").is_not_null()
-            & (pl.col("clav_cla_visit_date") <= period.end)
             & (pl.col("clav_cla_visit_seen") != "N").fill_null(True)
         )
-        .select(person_id="clav_person_id", done_date="clav_cla_visit_date", visit_id="clav_cla_visit_id")
+        .select(person_id="clav_person_id", done_date="clav_cla_visit_date")
         .sort("done_date")
     )
-    matched = (
+    held = (
         visits.join_asof(
             places.sort("start"),
             left_on="done_date",
@@ -478,31 +489,26 @@ def cla_visits(data: Dataset, period: Period, settings: Settings) -> pl.DataFram
         .unique(["placement_id", "done_date"], keep="first")
         .sort("placement_id", "done_date")
         .with_columns(
-            number=pl.col("done_date").cum_count().over("placement_id"),
+            number=pl.col("done_date").cum_count().over("placement_id").cast(pl.Int64),
             previous=pl.col("done_date").shift(1).over("placement_id"),
         )
     )
     months = settings.cla_visit_long_term_months
-    held = matched.with_columns(due_date=_visit_due(pl.col("previous"), months)).select(
-        "person_id", pl.col("visit_id").alias("item_id"), "due_date", "done_date", "placement_id"
+    last = held.group_by("placement_id").agg(
+        number=pl.len().cast(pl.Int64) + 1, previous=pl.col("done_date").max()
     )
-    last = matched.group_by("placement_id").agg(previous=pl.col("done_date").max())
     outstanding = (
         places.join(last, on="placement_id", how="left")
-        .with_columns(due_date=_visit_due(pl.col("previous"), months))
-        .filter(pl.col("end").is_null() | (pl.col("end") > pl.col("due_date")))
-        .select(
-            "person_id",
-            item_id=pl.concat_str(
-                pl.col("placement_id"), pl.lit("|visit due "), pl.col("due_date").cast(pl.String)
-            ),
-            due_date="due_date",
-            done_date=pl.lit(None, pl.Date),
-            placement_id="placement_id",
-        )
+        .with_columns(number=pl.col("number").fill_null(1), done_date=pl.lit(None, pl.Date))
+        .filter(pl.col("end").is_null() | (pl.col("end") > _visit_due(pl.col("previous"), months)))
     )
-    items = pl.concat([held, outstanding], how="vertical_relaxed").rename({"placement_id": "x_placement_id"})
-    return timely_rows(data, items, period)
+    return pl.concat([held, outstanding], how="diagonal_relaxed").select(
+        "person_id",
+        item_id=pl.concat_str(pl.col("placement_id"), pl.lit("|visit"), pl.col("number").cast(pl.String)),
+        due_date=_visit_due(pl.col("previous"), months),
+        done_date="done_date",
+        x_placement_id="placement_id",
+    )
 
 
 def _visit_due(previous: pl.Expr, long_term_months: int) -> pl.Expr:
@@ -559,13 +565,17 @@ def _health(data: Dataset, kinds: tuple[str, ...]) -> pl.DataFrame:
     upper=90.0,
 )
 def cla_iha(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    items = cached(data, f"cla.iha_items.{settings.iha_working_days}", lambda: _iha_items(data, settings))
+    return timely_rows(data, items, period)
+
+
+def _iha_items(data: Dataset, settings: Settings) -> pl.DataFrame:
+    """Every entry to care with its IHA due date and first IHA, over the whole history."""
     periods = care_periods(data).with_columns(
         due_date=add_working_days_expr(pl.col("entered"), settings.iha_working_days)
     )
-    periods = periods.filter(
-        (pl.col("entered") <= period.end) & (pl.col("left").is_null() | (pl.col("left") > pl.col("due_date")))
-    )
-    iha = _health(data, ("IHA",)).filter(pl.col("date") <= period.end)
+    periods = periods.filter(pl.col("left").is_null() | (pl.col("left") > pl.col("due_date")))
+    iha = _health(data, ("IHA",))
     done = (
         periods.select("cla_id", "person_id", "entered")
         .join(iha, on="person_id", how="inner")
@@ -573,10 +583,9 @@ def cla_iha(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
         .group_by("cla_id")
         .agg(done_date=pl.col("date").min())
     )
-    items = periods.join(done, on="cla_id", how="left").select(
+    return periods.join(done, on="cla_id", how="left").select(
         "person_id", item_id="cla_id", due_date="due_date", done_date="done_date", x_entered_care="entered"
     )
-    return timely_rows(data, items, period)
 
 
 def _cohort_12_months(data: Dataset, period: Period) -> pl.DataFrame:
@@ -956,10 +965,15 @@ def cla_distance(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
     upper=95.0,
 )
 def cla_iro_notice(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    key = f"cla.iro_items.{settings.iro_notice_working_days}.{settings.temporary_placement_types}"
+    return timely_rows(data, cached(data, key, lambda: _iro_items(data, settings)), period)
+
+
+def _iro_items(data: Dataset, settings: Settings) -> pl.DataFrame:
+    """Every placement move with its notice due date and first notice, over the whole history."""
     group = pl.coalesce("cla_id", "person_id")
     moves = (
         placements(data)
-        .filter(pl.col("start") <= period.end)
         .with_columns(number=pl.col("start").rank("ordinal").over(group))
         .filter(
             (pl.col("number") > 1)
@@ -971,12 +985,11 @@ def cla_iro_notice(data: Dataset, period: Period, settings: Settings) -> pl.Data
         data["cb_iro_notice"]
         .filter(pl.col("iron_sent_date").is_not_null())
         .group_by(pl.col("iron_cla_placement_id").alias("placement_id"))
-        .agg(done_date=pl.col("iron_sent_date").filter(pl.col("iron_sent_date") <= period.end).min())
+        .agg(done_date=pl.col("iron_sent_date").min())
     )
-    items = moves.join(notices, on="placement_id", how="left").select(
+    return moves.join(notices, on="placement_id", how="left").select(
         "person_id", item_id="placement_id", due_date="due_date", done_date="done_date", x_move_date="start"
     )
-    return timely_rows(data, items, period)
 
 
 @indicator(
@@ -1006,11 +1019,16 @@ def cla_iro_notice(data: Dataset, period: Period, settings: Settings) -> pl.Data
     upper=80.0,
 )
 def cla_missing_rhi(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    key = f"cla.rhi_items.{settings.rhi_hours}.{settings.missing_cla_only}"
+    return timely_rows(data, cached(data, key, lambda: _rhi_items(data, settings)), period)
+
+
+def _rhi_items(data: Dataset, settings: Settings) -> pl.DataFrame:
+    """Every return from a missing episode with its interview due date, over the whole history."""
     episodes = data["ssd_missing"].filter(
         (pl.col("miss_missing_episode_type") == "M")
         & pl.col("miss_missing_episode_start_date").is_not_null()
         & pl.col("miss_missing_episode_end_date").is_not_null()
-        & (pl.col("miss_missing_episode_end_date") <= period.end)
     )
     items = episodes.select(
         person_id="miss_person_id",
@@ -1032,4 +1050,4 @@ def cla_missing_rhi(data: Dataset, period: Period, settings: Settings) -> pl.Dat
             .unique()
         )
         items = items.join(in_care, on="item_id", how="semi")
-    return timely_rows(data, items.drop("start"), period)
+    return items.drop("start")

@@ -11,7 +11,14 @@ from datetime import timedelta
 import polars as pl
 
 from careboard.engine.calendar import add_months
-from careboard.engine.indicators.core import Period, Settings, finish_rows, indicator, with_allocation
+from careboard.engine.indicators.core import (
+    Period,
+    Settings,
+    cached,
+    finish_rows,
+    indicator,
+    with_allocation,
+)
 from careboard.engine.indicators.families.cla import care_periods, timely_rows
 from careboard.engine.store import Dataset
 
@@ -44,12 +51,14 @@ AREA = "Permanence"
     upper=85.0,
 )
 def plo_16_weeks(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    items = (
+    key = f"permanence.plo_items.{settings.pre_proceedings_weeks}"
+    return timely_rows(data, cached(data, key, lambda: _plo_items(data, settings)), period)
+
+
+def _plo_items(data: Dataset, settings: Settings) -> pl.DataFrame:
+    return (
         data["ssd_pre_proceedings"]
-        .filter(
-            pl.col("prep_pre_pro_decision_date").is_not_null()
-            & (pl.col("prep_pre_pro_decision_date") <= period.end)
-        )
+        .filter(pl.col("prep_pre_pro_decision_date").is_not_null())
         .select(
             person_id="prep_person_id",
             item_id="prep_table_id",
@@ -59,7 +68,6 @@ def plo_16_weeks(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
             x_outcome="prep_pre_pro_outcome",
         )
     )
-    return timely_rows(data, items, period)
 
 
 @indicator(
@@ -87,13 +95,15 @@ def plo_16_weeks(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
     upper=60.0,
 )
 def proceedings_26_weeks(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+    key = f"permanence.proceedings_items.{settings.care_proceedings_weeks}"
+    return timely_rows(data, cached(data, key, lambda: _proceedings_items(data, settings)), period)
+
+
+def _proceedings_items(data: Dataset, settings: Settings) -> pl.DataFrame:
     weeks = timedelta(weeks=settings.care_proceedings_weeks) - timedelta(days=1)
-    items = (
+    return (
         data["ssd_pre_proceedings"]
-        .filter(
-            pl.col("prep_care_proc_issue_date").is_not_null()
-            & (pl.col("prep_care_proc_issue_date") <= period.end)
-        )
+        .filter(pl.col("prep_care_proc_issue_date").is_not_null())
         .select(
             person_id="prep_person_id",
             item_id="prep_table_id",
@@ -102,7 +112,6 @@ def proceedings_26_weeks(data: Dataset, period: Period, settings: Settings) -> p
             x_issued="prep_care_proc_issue_date",
         )
     )
-    return timely_rows(data, items, period)
 
 
 def _adoptions(data: Dataset, period: Period, years: int) -> pl.DataFrame:
