@@ -1,0 +1,83 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from careboard.engine.store import write_dataset
+from careboard.web.data.models import DataLoad, Target
+from tests.web import factories
+from tests.web.conftest import client_for
+
+
+@pytest.fixture
+def csv_files(tmp_path: Path) -> list[SimpleUploadedFile]:
+    folder = write_dataset(factories.tables(), tmp_path / "csv", fmt="csv")
+    return [SimpleUploadedFile(p.name, p.read_bytes(), "text/csv") for p in sorted(folder.glob("*.csv"))]
+
+
+def test_an_upload_becomes_the_current_load_and_shows_its_report(users, csv_files, db):
+    client = client_for(users["performance_lead"])
+    response = client.post("/data/upload/", {"files": csv_files}, follow=True)
+    assert response.status_code == 200
+    load = DataLoad.objects.get()
+    assert load.is_current and load.created_by_name == "performance_lead"
+    assert load.row_counts["ssd_person"] == 3
+    html = response.content.decode()
+    assert "Rows stored by table" in html and "ssd_person" in html
+
+
+def test_an_upload_with_errors_changes_nothing_and_reports_them(users, loaded, db):
+    bad = SimpleUploadedFile(
+        "ssd_person.csv", b"pers_person_id,pers_dob\nC9,31/02/2020\n", content_type="text/csv"
+    )
+    client = client_for(users["performance_lead"])
+    response = client.post("/data/upload/", {"files": [bad]}, follow=True)
+    html = response.content.decode()
+    refused = DataLoad.objects.exclude(pk=loaded.pk).get()
+    assert refused.status == DataLoad.Status.REFUSED
+    assert DataLoad.objects.get(is_current=True).pk == loaded.pk
+    assert "not loaded" in html
+    assert "DATE_IMPOSSIBLE" in html and "31/02/2020" in html
+
+
+def test_an_upload_needs_files(users, db):
+    response = client_for(users["performance_lead"]).post("/data/upload/", {})
+    assert response.status_code == 400
+
+
+def test_the_load_history_lists_loads(users, loaded):
+    html = client_for(users["administrator"]).get("/data/").content.decode()
+    assert f"Load {loaded.pk}" in html and "Current" in html
+
+
+def test_the_performance_lead_sets_a_target_with_a_reason(users, loaded):
+    client = client_for(users["performance_lead"])
+    response = client.post(
+        "/targets/TV01/", {"from_date": "2026-04-01", "lower": "70", "upper": "95", "reason": "Board agreed"}
+    )
+    assert response.status_code == 302
+    target = Target.objects.get()
+    assert (target.from_date, target.lower, target.upper, target.set_by_name) == (
+        date(2026, 4, 1),
+        70.0,
+        95.0,
+        "performance_lead",
+    )
+
+
+def test_a_target_without_a_reason_or_with_a_bad_date_is_refused(users, loaded):
+    client = client_for(users["performance_lead"])
+    response = client.post(
+        "/targets/TV01/", {"from_date": "April", "lower": "70", "upper": "95", "reason": ""}
+    )
+    assert response.status_code == 400
+    assert "Enter the reason" in response.content.decode()
+    assert Target.objects.count() == 0
+
+
+def test_a_new_target_changes_the_open_months_rag(users, loaded):
+    client = client_for(users["performance_lead"])
+    client.post("/targets/TV01/", {"from_date": "2025-01-01", "lower": "0", "upper": "10", "reason": "test"})
+    html = client.get("/scorecard/?month=2026-02-28").content.decode()
+    assert ">Red<" not in html
