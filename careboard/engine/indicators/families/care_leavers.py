@@ -66,8 +66,12 @@ def _cohort(data: Dataset, period: Period, min_age: int, max_age: int) -> pl.Dat
 
 
 def _allocated(data: Dataset, rows: pl.DataFrame, on: date) -> pl.DataFrame:
-    """The case holder (involvements) at ``on``, else the personal adviser team/worker on the row."""
-    allocated = with_allocation(data, rows, on)
+    """Add team_id and worker_id: who holds the young person.
+
+    The allocation (involvements) at ``on``; else, for a young person no longer allocated (the
+    service ends at 21), the one at their latest contact; else the adviser on the record.
+    """
+    allocated = with_allocation(data, with_allocation(data, rows, on), "x_last_contact")
     return allocated.with_columns(
         team_id=pl.coalesce("team_id", "x_team"), worker_id=pl.coalesce("worker_id", "x_worker")
     ).drop("x_team", "x_worker")
@@ -82,6 +86,7 @@ def _state_rows(data: Dataset, period: Period, settings: Settings, numerator: pl
         done_date="clea_care_leaver_latest_contact",
         x_team="clea_care_leaver_allocated_team",
         x_worker="clea_care_leaver_worker_id",
+        x_last_contact="clea_care_leaver_latest_contact",
         x_in_touch="clea_care_leaver_in_touch",
         x_accommodation="clea_care_leaver_accommodation",
         x_activity="clea_care_leaver_activity",
@@ -204,6 +209,7 @@ def pathway_plan(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
         done_date="plan_date",
         x_team="clea_care_leaver_allocated_team",
         x_worker="clea_care_leaver_worker_id",
+        x_last_contact="clea_care_leaver_latest_contact",
     ).with_columns(
         days_overdue=pl.when(pl.col("due_date") < period.end).then(
             (pl.lit(period.end) - pl.col("due_date")).dt.total_days()
@@ -247,6 +253,7 @@ def pathway_plan_reviewed(data: Dataset, period: Period, settings: Settings) -> 
         done_date=last,
         x_team="clea_care_leaver_allocated_team",
         x_worker="clea_care_leaver_worker_id",
+        x_last_contact="clea_care_leaver_latest_contact",
     )
     allocated = _allocated(data, rows, period.end)
     return snapshot_rows(data, allocated, period)

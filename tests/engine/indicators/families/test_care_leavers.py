@@ -81,12 +81,14 @@ def leavers() -> Dataset:
             ),
             "ssd_involvements": pl.DataFrame(
                 {
-                    "invo_involvements_id": ["i1"],
-                    "invo_person_id": ["c1"],
-                    "invo_professional_id": ["PA1"],
-                    "invo_professional_role_id": ["PA"],
-                    "invo_professional_team": ["LEAVING"],
-                    "invo_involvement_start_date": [D("2023-01-01")],
+                    "invo_involvements_id": ["i1", "i7"],
+                    "invo_person_id": ["c1", "c7"],
+                    "invo_professional_id": ["PA1", "PA7"],
+                    "invo_professional_role_id": ["PA", "PA"],
+                    "invo_professional_team": ["LEAVING", "LEAVING 2"],
+                    "invo_involvement_start_date": [D("2023-01-01"), D("2023-01-01")],
+                    # c7's service closed after the latest contact (1 March): that adviser still shows
+                    "invo_involvement_end_date": [None, D("2025-03-15")],
                 }
             ),
         }
@@ -102,7 +104,7 @@ def test_in_touch_uses_the_latest_contact_up_to_the_period_end_for_the_19_to_21_
     assert flags("care_leavers_in_touch") == [
         ("c1", False, "LEAVING", "PA1"),
         ("c2", True, "LEAVING", "PA2"),  # no involvement: the adviser on the record
-        ("c7", False, None, None),
+        ("c7", False, "LEAVING 2", "PA7"),
     ]
     result = compute(INDICATORS["care_leavers_in_touch"], leavers(), END)
     assert result["value"][0] == pytest.approx(100 / 3)
