@@ -629,3 +629,58 @@ def test_age_counts_whole_years_and_a_leap_day_birthday_falls_on_1_march() -> No
     )
     ages = frame.select(age=cla.age_expr(pl.col("dob"), pl.col("on")))["age"].to_list()
     assert ages == [16, 17, 9, 10]
+
+
+def test_team_is_the_one_holding_the_case_when_done_or_now_if_outstanding() -> None:
+    def allocation(iid: str, team: str, start: str, end: str | None) -> dict[str, Any]:
+        return {
+            "invo_involvements_id": iid,
+            "invo_person_id": "c1",
+            "invo_professional_id": f"W-{team}",
+            "invo_professional_role_id": "SW",
+            "invo_professional_team": team,
+            "invo_involvement_start_date": D(start),
+            "invo_involvement_end_date": D(end) if end else None,
+        }
+
+    data = reviews_data().with_table(
+        "ssd_involvements",
+        pl.DataFrame(
+            [
+                allocation("a", "CARE 1", "2024-03-20", "2024-06-01"),
+                allocation("b", "CARE 2", "2024-06-01", None),  # transferred between teams
+                {**allocation("c", "IRO", "2024-03-20", None), "invo_professional_role_id": "IRO"},
+            ]
+        ),
+    )
+    frame = INDICATORS["cla_reviews_in_time"].rows(data, Period.ending("rolling12", END), Settings())
+    assert frame.sort("due_date").select("item_id", "team_id", "worker_id").rows() == [
+        ("P1|review1", "CARE 1", "W-CARE 1"),
+        ("P1|review2", "CARE 2", "W-CARE 2"),
+        ("P1|review3", "CARE 2", "W-CARE 2"),
+    ]
+
+
+def test_missing_dates_fall_back_or_are_left_out() -> None:
+    data = dataset(
+        ssd_cla_episodes=[
+            # no entered-care date recorded: the period of care starts with its first episode
+            {**episode("c1", "P1", "2024-03-20"), "clae_entered_care_date": None},
+            {
+                **episode("c9", "P9", "2024-03-20"),
+                "clae_cla_episode_start_date": None,
+                "clae_entered_care_date": None,
+            },
+        ],
+        ssd_cla_reviews=[
+            review("r1", "P1", "2024-04-19"),
+            {"clar_cla_review_id": "rn", "clar_cla_id": "P1", "clar_cla_review_date": None},
+        ],
+    )
+    assert rows("cla_reviews_in_time", data, Period.ending("month", D("2024-04-30"))) == [
+        row("c1", "P1|review1", True, "2024-04-19", "2024-04-19", None),
+    ]
+    assert value("cla_rate", data, Period.ending("snapshot", END)) is None  # no population recorded
+    assert INDICATORS["cla_rate"].rows(data, Period.ending("snapshot", END), Settings())[
+        "person_id"
+    ].to_list() == ["c1"]
