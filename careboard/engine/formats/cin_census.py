@@ -444,6 +444,25 @@ def _place(frames: dict[str, pl.DataFrame], result: ReadResult) -> None:
     _place_nested(frames, cin, result)
 
 
+def _check_previous_plans(cpp: pl.DataFrame, result: ReadResult) -> None:
+    """NumberOfPreviousCPP is not kept: it is counted from the plans held when the census is
+    written. Say so where the files read hold fewer earlier plans than the count."""
+    earlier = pl.int_range(pl.len()).over("LAchildID", order_by="CPPstartDate")
+    short = cpp.with_columns(earlier.alias("__held")).filter(
+        pl.col("NumberOfPreviousCPP").cast(pl.Int64, strict=False) > pl.col("__held")
+    )
+    for file, group in short.group_by("__file", maintain_order=True):
+        result.issues.append(
+            Where(str(file[0]), "cpp").issue(
+                "warning",
+                "HISTORY_MISSING",
+                f"{group.height} child protection plans count more previous plans than the files read hold; "
+                "NumberOfPreviousCPP is recounted from the plans held when the census is written",
+                column="NumberOfPreviousCPP",
+            )
+        )
+
+
 def _place_nested(frames: dict[str, pl.DataFrame], cin: pl.DataFrame, result: ReadResult) -> None:
     ref = pl.col("LAchildID") + "/" + _ymd("CINreferralDate")
     a = _latest(
@@ -556,6 +575,7 @@ def _place_nested(frames: dict[str, pl.DataFrame], cin: pl.DataFrame, result: Re
             pl.col("LatestCategoryOfAbuse").alias("cppl_cp_plan_latest_category"),
         ),
     )
+    _check_previous_plans(cpp, result)
     reviews = _checked("review", frames["review"], result).filter(pl.col("CPPstartDate").is_not_null())
     reviews = reviews.sort("__src").unique(
         ["LAchildID", "CINreferralDate", "CPPstartDate", "CPPreviewDate"], keep="last"
@@ -837,6 +857,7 @@ def _pre_proceedings(data: Data, cin: pl.DataFrame, start: date, end: date) -> p
             by_left="prep_person_id",
             by_right="cine_person_id",
             strategy="backward",
+            check_sortedness=False,
         )
         .filter(pl.col("cine_referral_date").is_not_null())
     )

@@ -733,7 +733,12 @@ def _place_reviews(
     matched = (
         reviews.sort("REVIEW")
         .join_asof(
-            periods.sort("__entered"), left_on="REVIEW", right_on="__entered", by="CHILD", strategy="backward"
+            periods.sort("__entered"),
+            left_on="REVIEW",
+            right_on="__entered",
+            by="CHILD",
+            strategy="backward",
+            check_sortedness=False,
         )
         .with_columns(
             (
@@ -753,7 +758,7 @@ def _place_reviews(
     placed = matched.filter(~pl.col("__outside"))
     result.add_table(
         "ssd_cla_reviews",
-        _dedupe_simple(placed, ["CHILD", "REVIEW"]).select(
+        _dedupe(placed, ["CHILD", "REVIEW"], "reviews", result).select(
             (pl.col("CHILD") + "/" + _ymd(pl.col("REVIEW")) + "/review").alias("clar_cla_review_id"),
             pl.col("__cla_id").alias("clar_cla_id"),
             pl.col("REVIEW").alias("clar_cla_review_date"),
@@ -762,15 +767,10 @@ def _place_reviews(
     )
 
 
-def _dedupe_simple(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
-    """The last-read row per key (a later return replaces an earlier one)."""
-    return df.sort([*key, SRC, ROW]).unique(subset=key, keep="last", maintain_order=True)
-
-
 def _place_uasc(uasc: pl.DataFrame, result: ReadResult) -> None:
     result.add_table(
         "ssd_immigration_status",
-        _dedupe_simple(uasc, ["CHILD"]).select(
+        _dedupe(uasc, ["CHILD"], "uasc", result).select(
             (pl.col("CHILD") + "/UASC").alias("immi_immigration_status_id"),
             pl.col("CHILD").alias("immi_person_id"),
             pl.lit("UASC").alias("immi_immigration_status"),
@@ -781,7 +781,7 @@ def _place_uasc(uasc: pl.DataFrame, result: ReadResult) -> None:
 
 def _place_oc2(oc2: pl.DataFrame, year: int | None, result: ReadResult) -> None:
     """Health checks up to date in the year, dated at its end (OC2 carries no dates)."""
-    oc2 = _dedupe_simple(oc2, ["CHILD"])
+    oc2 = _dedupe(oc2, ["CHILD"], "oc2", result)
     as_at = spec.year_bounds(year)[1] if year is not None else None
     # HEALTH_CHECK is the under-5s' health surveillance (development) checks; HEALTH_ASSESSMENT the
     # annual health assessment.
@@ -818,7 +818,7 @@ def birthday_in_year(dob: pl.Expr, year: int) -> pl.Expr:
 
 def _place_oc3(oc3: pl.DataFrame, year: int | None, result: ReadResult) -> None:
     """Care leaver status at the birthday in the year (the 903 records it as at that birthday)."""
-    oc3 = _dedupe_simple(oc3, ["CHILD"])
+    oc3 = _dedupe(oc3, ["CHILD"], "oc3", result)
     contact = birthday_in_year(pl.col("DOB"), year) if year is not None else pl.lit(None, pl.Date)
     result.add_table(
         "ssd_care_leavers",
@@ -840,10 +840,19 @@ def _place_oc3(oc3: pl.DataFrame, year: int | None, result: ReadResult) -> None:
 def _place_missing(missing: pl.DataFrame, result: ReadResult) -> None:
     result.add_table(
         "ssd_missing",
-        _dedupe_simple(missing, ["CHILD", "MIS_START", "MISSING"]).select(
-            (pl.col("CHILD") + "/" + _ymd(pl.col("MIS_START")) + "/" + pl.col("MISSING").fill_null("")).alias(
-                "miss_table_id"
-            ),
+        # Two missing episodes may start the same day: each is kept, numbered after the first.
+        missing.sort(SRC, ROW).select(
+            (
+                pl.col("CHILD")
+                + "/"
+                + _ymd(pl.col("MIS_START"))
+                + "/"
+                + pl.col("MISSING").fill_null("")
+                + pl.int_range(pl.len())
+                .over("CHILD", "MIS_START", "MISSING")
+                .cast(pl.String)
+                .replace("0", "")
+            ).alias("miss_table_id"),
             pl.col("CHILD").alias("miss_person_id"),
             pl.col("MIS_START").alias("miss_missing_episode_start_date"),
             pl.col("MISSING").alias("miss_missing_episode_type"),
@@ -855,7 +864,7 @@ def _place_missing(missing: pl.DataFrame, result: ReadResult) -> None:
 def _place_previous_permanence(prev: pl.DataFrame, result: ReadResult) -> None:
     result.add_table(
         "ssd_cla_previous_permanence",
-        _dedupe_simple(prev, ["CHILD"]).select(
+        _dedupe(prev, ["CHILD"], "previous_permanence", result).select(
             (pl.col("CHILD") + "/previous_permanence").alias("lapp_table_id"),
             pl.col("CHILD").alias("lapp_person_id"),
             # Kept as written: the 903 allows part-known dates such as zz/zz/2015.
@@ -869,7 +878,7 @@ def _place_previous_permanence(prev: pl.DataFrame, result: ReadResult) -> None:
 def _place_sw_episodes(sw: pl.DataFrame, result: ReadResult) -> None:
     result.add_table(
         "ssd_involvements",
-        _dedupe_simple(sw, ["CHILD", "SW_DECOM"]).select(
+        _dedupe(sw, ["CHILD", "SW_DECOM"], "sw_episodes", result).select(
             (pl.col("CHILD") + "/" + _ymd(pl.col("SW_DECOM")) + "/sw").alias("invo_involvements_id"),
             pl.col("CHILD").alias("invo_person_id"),
             pl.col("SW_ID").alias("invo_professional_id"),
@@ -886,7 +895,7 @@ def _place_adoption(ad1: pl.DataFrame, placed: pl.DataFrame, result: ReadResult)
     parts: list[pl.DataFrame] = []
     if ad1.height:
         parts.append(
-            _dedupe_simple(ad1, ["CHILD"]).select(
+            _dedupe(ad1, ["CHILD"], "ad1", result).select(
                 pl.col("CHILD"),
                 pl.col("DATE_INT").alias("perm_adm_decision_date"),
                 pl.col("DATE_MATCH").alias("perm_matched_date"),
@@ -900,7 +909,7 @@ def _place_adoption(ad1: pl.DataFrame, placed: pl.DataFrame, result: ReadResult)
         )
     if placed.height:
         parts.append(
-            _dedupe_simple(placed, ["CHILD", "DATE_PLACED"]).select(
+            _dedupe(placed, ["CHILD", "DATE_PLACED"], "placed_for_adoption", result).select(
                 pl.col("CHILD"),
                 pl.col("DATE_PLACED").alias("perm_adm_decision_date"),
                 pl.col("DATE_PLACED_CEASED").alias("perm_decision_reversed_date"),

@@ -129,6 +129,7 @@ def _episodes(data: Data, start: date, end: date) -> pl.DataFrame:
             by_left="clae_person_id",
             by_right="lega_person_id",
             strategy="backward",
+            check_sortedness=False,
         )
         .join_asof(
             home,
@@ -137,6 +138,7 @@ def _episodes(data: Data, start: date, end: date) -> pl.DataFrame:
             by_left="clae_person_id",
             by_right="addr_person_id",
             strategy="backward",
+            check_sortedness=False,
         )
     )
     dec = _in_year(pl.col("clae_cla_episode_ceased_date"), end)
