@@ -110,15 +110,17 @@ def _drop_short_breaks(data: Dataset, periods: pl.DataFrame) -> pl.DataFrame:
             person_id=pl.col("lega_person_id"),
             entered=pl.col("lega_legal_status_start_date"),
             status=pl.col("lega_legal_status"),
+            status_end=pl.col("lega_legal_status_end_date"),
         )
         .sort("entered")
     )
     with_status = periods.sort("entered").join_asof(
         legal, on="entered", by="person_id", strategy="backward", check_sortedness=False
     )
-    return with_status.filter(~pl.col("status").is_in(SHORT_BREAK_LEGAL_STATUSES).fill_null(False)).drop(
-        "status"
-    )
+    # a status that had ended before the entry (an earlier period of care) says nothing about it
+    current = pl.col("status_end").is_null() | (pl.col("status_end") > pl.col("entered"))
+    short_break = (pl.col("status").is_in(SHORT_BREAK_LEGAL_STATUSES) & current).fill_null(False)
+    return with_status.filter(~short_break).drop("status", "status_end")
 
 
 def looked_after_at(data: Dataset, on: date) -> pl.DataFrame:

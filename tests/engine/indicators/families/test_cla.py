@@ -96,13 +96,20 @@ def test_cla_rate_counts_children_looked_after_at_the_end_of_the_day() -> None:
             episode("k3", "P3", "2024-02-01"),  # short breaks
             episode("k4", "P4", "2025-04-01"),  # after the end
             episode("k5", "P5", "2025-03-31"),  # entered that day
+            episode("k6", "P6", "2024-06-01"),  # had short breaks before, now in care
         ],
         ssd_legal_status=[
             {
                 "lega_person_id": "k3",
                 "lega_legal_status": "V3",
                 "lega_legal_status_start_date": D("2024-02-01"),
-            }
+            },
+            {
+                "lega_person_id": "k6",
+                "lega_legal_status": "V4",
+                "lega_legal_status_start_date": D("2023-01-01"),
+                "lega_legal_status_end_date": D("2024-01-01"),
+            },
         ],
         cb_population=[{"popu_row_id": "1", "popu_year": 2025, "popu_count": 10_000}],
         ssd_involvements=[
@@ -116,9 +123,9 @@ def test_cla_rate_counts_children_looked_after_at_the_end_of_the_day() -> None:
         ],
     )
     period = Period.ending("snapshot", END)
-    assert value("cla_rate", data, period) == pytest.approx(2.0)
+    assert value("cla_rate", data, period) == pytest.approx(3.0)
     frame = INDICATORS["cla_rate"].rows(data, period, Settings())
-    assert sorted(frame["person_id"]) == ["k1", "k5"]
+    assert sorted(frame["person_id"]) == ["k1", "k5", "k6"]
     assert frame.filter(pl.col("person_id") == "k1")["team_id"].to_list() == ["T1"]
 
 
