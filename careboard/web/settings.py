@@ -189,6 +189,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_DIR = PACKAGE_DIR / "static"
+STATIC_ROOT = str(STATIC_DIR)  # served by the application itself (and by the test live server)
 
 LOGGING = {
     "version": 1,
