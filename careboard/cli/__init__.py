@@ -32,6 +32,9 @@ def _register() -> None:
 
     for command in (web_cmd.load, web_cmd.close_month, web_cmd.users, web_cmd.serve):
         main.add_command(command)
+    from careboard.cli import demo_cmd
+
+    main.add_command(demo_cmd.demo)
 
 
 _register()

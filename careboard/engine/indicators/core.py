@@ -10,7 +10,7 @@ list of children behind the number, so a number and its worklist never disagree.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal, TypeVar, get_args
@@ -119,6 +119,8 @@ class Settings:
 
 
 RowFunction = Callable[[Dataset, Period, Settings], pl.DataFrame]
+# The same rows for several periods at once, with a period_end column saying which period each is for.
+PeriodsRowFunction = Callable[[Dataset, Sequence[Period], Settings], pl.DataFrame]
 F = TypeVar("F", bound=RowFunction)
 
 
@@ -140,6 +142,7 @@ class Indicator:
     upper: float | None
     rows: RowFunction = field(repr=False, compare=False)
     child_level: bool = True
+    rows_for_periods: PeriodsRowFunction | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         problems = []
@@ -175,6 +178,33 @@ def indicator(**metadata: Any) -> Callable[[F], F]:
     return register
 
 
+def indicator_periods(**metadata: Any) -> Callable[[PeriodsRowFunction], RowFunction]:
+    """Register a row function written for several periods at once (see ``rows_for_periods``).
+
+    The decorated function takes ``(data, periods, settings)`` and returns rows with a
+    ``period_end`` column; :func:`series` calls it once for all month ends instead of once per
+    month, which is what makes a 24-month scorecard fast. The decorator returns the ordinary
+    one-period function ``(data, period, settings)`` (the same rows without ``period_end``), so a
+    number, its series and its worklist all come from the one definition.
+    """
+
+    def register(fn: PeriodsRowFunction) -> RowFunction:
+        def one_period(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+            return fn(data, [period], settings).drop("period_end")
+
+        one_period.__name__ = fn.__name__
+        one_period.__qualname__ = fn.__qualname__
+        one_period.__module__ = fn.__module__
+        one_period.__doc__ = fn.__doc__
+        ind = Indicator(rows=one_period, rows_for_periods=fn, **metadata)
+        if ind.id in INDICATORS:
+            raise ValueError(f"duplicate indicator id {ind.id!r}")
+        INDICATORS[ind.id] = ind
+        return one_period
+
+    return register
+
+
 # --- rows -----------------------------------------------------------------------------------------
 
 ROW_SCHEMA = pl.Schema(
@@ -202,10 +232,13 @@ def finish_rows(df: pl.DataFrame) -> pl.DataFrame:
     """Return ``df`` as ROW_SCHEMA (plus its ``x_`` columns), filling defaults for absent columns.
 
     Defaults: item_id = person_id; team and worker null; in_denominator True; in_numerator False;
-    weights 1.0; dates and days_overdue null. A null flag reads as False. An unknown column or a
-    missing person_id is a programming error and raises.
+    weights 1.0; dates and days_overdue null. A null flag reads as False. A ``period_end`` column
+    (rows for several periods) is kept after the schema's columns; ``period_start`` is dropped. An
+    unknown column or a missing person_id is a programming error and raises.
     """
-    unknown = [c for c in df.columns if c not in ROW_SCHEMA and not c.startswith("x_")]
+    if "period_start" in df.columns:
+        df = df.drop("period_start")
+    unknown = [c for c in df.columns if c not in ROW_SCHEMA and c != "period_end" and not c.startswith("x_")]
     if unknown:
         raise ValueError(f"row columns not in ROW_SCHEMA (prefix extras with x_): {unknown}")
     if "person_id" not in df.columns:
@@ -226,6 +259,8 @@ def finish_rows(df: pl.DataFrame) -> pl.DataFrame:
         if name in ("num_weight", "den_weight") and name in df.columns:
             expr = expr.fill_null(0.0)
         columns.append(expr.alias(name))
+    if "period_end" in df.columns:
+        columns.append(pl.col("period_end").cast(pl.Date))
     extras = [c for c in df.columns if c.startswith("x_")]
     return df.select(*columns, *extras)
 
@@ -233,25 +268,70 @@ def finish_rows(df: pl.DataFrame) -> pl.DataFrame:
 make_rows = finish_rows
 
 
-def days_overdue_expr(due: pl.Expr, done: pl.Expr, as_at: date) -> pl.Expr:
+def _date(on: date | pl.Expr) -> pl.Expr:
+    return on if isinstance(on, pl.Expr) else pl.lit(on)
+
+
+def days_overdue_expr(due: pl.Expr, done: pl.Expr, as_at: date | pl.Expr) -> pl.Expr:
     """Calendar days an item was or is late, as at ``as_at``; null when on time or not yet due.
 
     Done late: done - due (counted no later than ``as_at``). Not done and past due: as_at - due.
+    ``as_at`` is a date or an expression (e.g. ``pl.col("period_end")``).
     """
-    end = pl.lit(as_at)
+    end = _date(as_at)
     late_done = pl.min_horizontal(done, end) - due
     late_open = end - due
     days = pl.when(done.is_not_null()).then(late_done).otherwise(late_open).dt.total_days()
     return pl.when(due.is_not_null() & (days > 0)).then(days).otherwise(None).cast(pl.Int64)
 
 
-def open_at(start: pl.Expr, end: pl.Expr, on: date) -> pl.Expr:
+def open_at(start: pl.Expr, end: pl.Expr, on: date | pl.Expr) -> pl.Expr:
     """Expression: an episode from ``start`` to ``end`` (null = open) is open at the end of ``on``.
 
     An episode ending on ``on`` is closed by then, as the DfE counts "at 31 March" (903 and CIN
     census: end date null or after the date).
     """
-    return ((start <= pl.lit(on)) & (end.is_null() | (end > pl.lit(on)))).fill_null(False)
+    return ((start <= _date(on)) & (end.is_null() | (end > _date(on)))).fill_null(False)
+
+
+# --- several periods at once ---------------------------------------------------------------------
+
+FAR_FUTURE = date(9999, 12, 31)
+
+
+def periods_frame(periods: Sequence[Period]) -> pl.DataFrame:
+    """One row per period: period_start, period_end (Date)."""
+    return pl.DataFrame(
+        {"period_start": [p.start for p in periods], "period_end": [p.end for p in periods]},
+        schema={"period_start": pl.Date, "period_end": pl.Date},
+    )
+
+
+def in_periods(df: pl.DataFrame, column: str, periods: Sequence[Period]) -> pl.DataFrame:
+    """``df``'s rows whose date ``column`` falls in each period (a row once per period containing it).
+
+    Adds period_start and period_end; rows with a null date are in no period.
+    """
+    return df.filter(pl.col(column).is_not_null()).join_where(
+        periods_frame(periods),
+        pl.col(column) >= pl.col("period_start"),
+        pl.col(column) <= pl.col("period_end"),
+    )
+
+
+def open_in_periods(df: pl.DataFrame, start: str, end: str, periods: Sequence[Period]) -> pl.DataFrame:
+    """``df``'s episodes open at the end of each period's end day (see :func:`open_at`), once per period.
+
+    Adds period_start and period_end.
+    """
+    episodes = df.filter(pl.col(start).is_not_null()).with_columns(
+        __open_until=pl.col(end).fill_null(FAR_FUTURE)
+    )
+    return episodes.join_where(
+        periods_frame(periods),
+        pl.col(start) <= pl.col("period_end"),
+        pl.col("__open_until") > pl.col("period_end"),
+    ).drop("__open_until")
 
 
 # --- per-dataset cache ----------------------------------------------------------------------------
@@ -392,7 +472,17 @@ def _group_column(by: By | None) -> str | None:
     return "team_id" if by == "team" else "worker_id"
 
 
-def _aggregate(ind: Indicator, rows: pl.DataFrame, group: str | None, population: int | None) -> pl.DataFrame:
+def _population_frame(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"period_end": [p.end for p in periods], "population": [population_at(data, p.end) for p in periods]},
+        schema={"period_end": pl.Date, "population": pl.Float64},
+    )
+
+
+def _aggregate(
+    ind: Indicator, data: Dataset, rows: pl.DataFrame, periods: Sequence[Period], group: str | None
+) -> pl.DataFrame:
+    """Values per period (and group) from rows carrying a period_end column."""
     both = pl.col("in_numerator") & pl.col("in_denominator")
     if ind.unit in ("count", "fte", "rate_per_10k"):
         numerator = pl.col("num_weight").filter(pl.col("in_numerator")).sum()
@@ -401,11 +491,21 @@ def _aggregate(ind: Indicator, rows: pl.DataFrame, group: str | None, population
     else:
         numerator = pl.col("num_weight").filter(both).sum()
     denominator = pl.col("den_weight").filter(pl.col("in_denominator")).sum()
-    keys = [pl.col(group).alias("group")] if group else [pl.lit(None, pl.String).alias("group")]
+    frame = periods_frame(periods)
     if group:
-        agg = rows.group_by(keys).agg(numerator.alias("numerator"), denominator.alias("denominator"))
+        agg = (
+            rows.group_by("period_end", pl.col(group).alias("group"))
+            .agg(numerator.alias("numerator"), denominator.alias("denominator"))
+            .join(frame, on="period_end", how="inner")
+        )
     else:
-        agg = rows.select(*keys, numerator.alias("numerator"), denominator.alias("denominator"))
+        # every period gets a council row, even with no rows at all
+        sums = rows.group_by("period_end").agg(numerator.alias("numerator"), denominator.alias("denominator"))
+        agg = frame.join(sums, on="period_end", how="left").with_columns(
+            pl.lit(None, pl.String).alias("group"),
+            pl.col("numerator").fill_null(0.0),
+            pl.col("denominator").fill_null(0.0),
+        )
     agg = agg.with_columns(pl.col("numerator").cast(pl.Float64), pl.col("denominator").cast(pl.Float64))
     num, den = pl.col("numerator"), pl.col("denominator")
     value: pl.Expr
@@ -413,14 +513,20 @@ def _aggregate(ind: Indicator, rows: pl.DataFrame, group: str | None, population
         value = pl.when(den > 0).then(100.0 * num / den)
     elif ind.unit in ("days", "per_fte"):
         value = pl.when(den > 0).then(num / den)
-    elif ind.unit == "rate_per_10k":
-        pop = float(population) if population and not group else None
-        den = pl.lit(pop, pl.Float64)
+    elif ind.unit == "rate_per_10k":  # the population is the council's: no rate for a team
+        agg = agg.join(_population_frame(data, periods), on="period_end", how="left")
+        den = pl.col("population") if not group else pl.lit(None, pl.Float64)
         value = pl.when(den > 0).then(10000.0 * num / den)
     else:  # count, fte
         den = pl.lit(None, pl.Float64)
         value = num
-    return agg.with_columns(denominator=den, value=value.cast(pl.Float64))
+    out = agg.with_columns(
+        denominator=den,
+        value=value.cast(pl.Float64),
+        indicator_id=pl.lit(ind.id),
+        period_kind=pl.lit(periods[0].kind if periods else ind.period_kind),
+    )
+    return out.sort("period_end", "group", nulls_last=True).select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)
 
 
 def compute(
@@ -428,23 +534,31 @@ def compute(
 ) -> pl.DataFrame:
     """The indicator's value for ``period``: the council (group null) or one row per team/worker."""
     group = _group_column(by)
-    rows = ind.rows(data, period, settings or Settings())
-    population = population_at(data, period.end) if ind.unit == "rate_per_10k" else None
-    agg = _aggregate(ind, rows, group, population)
-    out = agg.with_columns(
-        indicator_id=pl.lit(ind.id),
-        period_kind=pl.lit(period.kind),
-        period_start=pl.lit(period.start),
-        period_end=pl.lit(period.end),
-    )
-    if group:
-        out = out.sort("group", nulls_last=True)
-    return out.select(list(VALUE_SCHEMA)).cast(VALUE_SCHEMA)
+    rows = ind.rows(data, period, settings or Settings()).with_columns(period_end=pl.lit(period.end))
+    return _aggregate(ind, data, rows, [period], group)
 
 
 def periods(kind: PeriodKind, as_at: date, months: int) -> list[Period]:
     """One period of ``kind`` ending at each of the last ``months`` month ends (oldest first)."""
     return [Period.ending(kind, end) for end in month_ends(as_at, months)]
+
+
+def rows_for_periods(
+    ind: Indicator, data: Dataset, chosen: Sequence[Period], settings: Settings | None = None
+) -> pl.DataFrame:
+    """The indicator's rows for each of ``chosen`` periods, with a period_end column.
+
+    One call of the indicator's periods function when it has one, else one call per period.
+    """
+    settings = settings or Settings()
+    if ind.rows_for_periods is not None:
+        return ind.rows_for_periods(data, chosen, settings)
+    frames = [ind.rows(data, p, settings).with_columns(period_end=pl.lit(p.end)) for p in chosen]
+    return (
+        pl.concat(frames, how="diagonal_relaxed")
+        if frames
+        else empty_rows().with_columns(period_end=pl.lit(None, pl.Date))
+    )
 
 
 def series(
@@ -455,9 +569,10 @@ def series(
     settings: Settings | None = None,
     by: By | None = None,
 ) -> pl.DataFrame:
-    """:func:`compute` at each of the last ``months`` month ends, oldest first."""
-    frames = [compute(ind, data, p, settings, by) for p in periods(ind.period_kind, as_at, months)]
-    return pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=VALUE_SCHEMA)
+    """:func:`compute` at each of the last ``months`` month ends, oldest first (same columns)."""
+    group = _group_column(by)
+    chosen = periods(ind.period_kind, as_at, months)
+    return _aggregate(ind, data, rows_for_periods(ind, data, chosen, settings), chosen, group)
 
 
 def children(ind: Indicator, data: Dataset, period: Period, settings: Settings | None = None) -> pl.DataFrame:

@@ -320,3 +320,75 @@ def test_cached_builds_once_per_dataset():
     assert cached(data, "k", lambda: calls.append(1) or 6) == 5
     assert calls == [1]
     assert cached(Dataset(), "k", lambda: 7) == 7
+
+
+def test_in_periods_repeats_an_event_for_each_period_containing_it():
+    from careboard.engine.indicators.core import in_periods, periods
+
+    chosen = periods("rolling12", date(2025, 3, 31), 2)  # Mar 2024-Feb 2025 and Apr 2024-Mar 2025
+    df = pl.DataFrame({"d": [date(2024, 3, 15), date(2024, 6, 1), date(2025, 3, 1), None]})
+    got = in_periods(df, "d", chosen).sort("d", "period_end")
+    assert got.select("d", "period_end").rows() == [
+        (date(2024, 3, 15), date(2025, 2, 28)),
+        (date(2024, 6, 1), date(2025, 2, 28)),
+        (date(2024, 6, 1), date(2025, 3, 31)),
+        (date(2025, 3, 1), date(2025, 3, 31)),
+    ]
+
+
+def test_open_in_periods_closes_an_episode_on_its_end_day():
+    from careboard.engine.indicators.core import open_in_periods, periods
+
+    chosen = periods("snapshot", date(2025, 3, 31), 2)
+    df = pl.DataFrame(
+        {
+            "id": ["ends on Feb end", "open", "starts in March"],
+            "s": [date(2025, 1, 1), date(2025, 1, 1), date(2025, 3, 31)],
+            "e": [date(2025, 2, 28), None, None],
+        }
+    )
+    got = open_in_periods(df, "s", "e", chosen).sort("period_end", "id")
+    assert got.select("id", "period_end").rows() == [
+        ("open", date(2025, 2, 28)),
+        ("open", date(2025, 3, 31)),
+        ("starts in March", date(2025, 3, 31)),
+    ]
+
+
+def test_indicator_periods_registers_both_forms_and_series_calls_it_once():
+    from careboard.engine.indicators.core import in_periods, indicator_periods
+
+    calls = []
+
+    def many(data, chosen, settings):
+        calls.append(len(chosen))
+        df = pl.DataFrame({"person_id": ["a", "b"], "d": [date(2025, 1, 10), date(2025, 2, 10)]})
+        return finish_rows(
+            in_periods(df, "d", chosen).select("person_id", "period_end", in_numerator=pl.lit(True))
+        )
+
+    meta = {**META, "id": "TEST_MANY", "unit": "count", "polarity": "context", "lower": None, "upper": None}
+    try:
+        one = indicator_periods(**meta)(many)
+        ind = INDICATORS["TEST_MANY"]
+        assert ind.rows is one and ind.rows_for_periods is many
+        assert one(Dataset(), Period.ending("month", date(2025, 2, 28)), Settings())[
+            "person_id"
+        ].to_list() == ["b"]
+        calls.clear()
+        out = series(ind, Dataset(), date(2025, 3, 31), 3)
+        assert calls == [3]
+        assert out["value"].to_list() == [1.0, 1.0, 0.0]
+        with pytest.raises(ValueError, match="duplicate"):
+            indicator_periods(**meta)(many)
+    finally:
+        INDICATORS.pop("TEST_MANY", None)
+
+
+def test_finish_rows_keeps_period_end_and_drops_period_start():
+    rows = finish_rows(
+        pl.DataFrame(
+            {"person_id": ["a"], "period_start": [date(2025, 1, 1)], "period_end": [date(2025, 1, 31)]}
+        )
+    )
+    assert rows.columns == [*ROW_SCHEMA, "period_end"]

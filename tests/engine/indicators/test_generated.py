@@ -41,6 +41,17 @@ def test_indicator_computes_for_24_month_ends_by_team(council, ind):
     assert latest["numerator"].sum() == pytest.approx(total["numerator"][0])
 
 
+@pytest.mark.parametrize("ind", CATALOGUE.values(), ids=list(CATALOGUE))
+def test_series_in_one_pass_equals_month_by_month(council, ind):
+    from careboard.engine.indicators.core import compute, periods
+
+    one_pass = series(ind, council, AS_AT, 6, Settings(), by="team")
+    by_month = pl.concat(
+        [compute(ind, council, p, Settings(), by="team") for p in periods(ind.period_kind, AS_AT, 6)]
+    )
+    assert one_pass.equals(by_month)
+
+
 def test_generated_values_are_near_england(council):
     """The generator is calibrated to England: the national measures should land in a broad band."""
     from careboard.engine.indicators.comparators import comparator_values, load_comparators

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from careboard.engine.calendar import add_working_days_expr, working_days_between_expr
-from careboard.engine.indicators.core import Period, Settings, days_overdue_expr, finish_rows, indicator
+from careboard.engine.indicators.core import (
+    Period,
+    Settings,
+    days_overdue_expr,
+    finish_rows,
+    in_periods,
+    indicator_periods,
+)
 from careboard.engine.store import Dataset
 
 
-@indicator(
+@indicator_periods(
     id="assessments_45wd",
     title="Assessments authorised within 45 working days",
     area="Assessment",
@@ -34,8 +43,8 @@ from careboard.engine.store import Dataset
     lower=80.0,
     upper=90.0,
 )
-def assessments_45wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    assessments = data["ssd_cin_assessments"].filter(period.contains(pl.col("cina_assessment_auth_date")))
+def assessments_45wd(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    assessments = in_periods(data["ssd_cin_assessments"], "cina_assessment_auth_date", periods)
     referrals = data["ssd_cin_episodes"].select(
         cina_referral_id=pl.col("cine_referral_id"), referral_date=pl.col("cine_referral_date")
     )
@@ -47,6 +56,7 @@ def assessments_45wd(data: Dataset, period: Period, settings: Settings) -> pl.Da
     valid = (working_days >= 0).fill_null(False)
     return finish_rows(
         joined.select(
+            "period_end",
             person_id=pl.col("cina_person_id"),
             item_id=pl.col("cina_assessment_id"),
             team_id=pl.col("cina_assessment_team"),
@@ -55,7 +65,7 @@ def assessments_45wd(data: Dataset, period: Period, settings: Settings) -> pl.Da
             in_numerator=valid & (working_days <= settings.assessment_working_days).fill_null(False),
             due_date=due,
             done_date=done,
-            days_overdue=days_overdue_expr(due, done, period.end),
+            days_overdue=days_overdue_expr(due, done, pl.col("period_end")),
             x_working_days=working_days,
             x_measured_from=pl.when(pl.col("referral_date").is_not_null())
             .then(pl.lit("referral"))

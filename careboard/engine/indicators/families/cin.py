@@ -6,44 +6,44 @@ dated after it have not happened yet.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
-from careboard.engine.calendar import add_months, add_months_expr, add_working_days_expr
-from careboard.engine.indicators.cohorts import cin_open, cla_open, cp_open
+from careboard.engine.calendar import add_months_expr, add_working_days_expr
+from careboard.engine.indicators.cohorts import cin_open_in, cla_open_in, cp_open_in, excluding
 from careboard.engine.indicators.core import (
     Period,
     Settings,
     days_overdue_expr,
     finish_rows,
-    indicator,
-    open_at,
+    indicator_periods,
+    open_in_periods,
     with_allocation,
 )
 from careboard.engine.store import Dataset
 
-
-def _cin_only(data: Dataset, period: Period) -> pl.DataFrame:
-    """Children open as children in need at the period end who are neither on a CP plan nor in care."""
-    others = pl.concat([cp_open(data, period.end)["person_id"], cla_open(data, period.end)["person_id"]])
-    return cin_open(data, period.end).filter(~pl.col("person_id").is_in(others.implode()))
+END = pl.col("period_end")
 
 
-def _open_plans(data: Dataset, period: Period) -> pl.DataFrame:
-    """CIN plans open at the period end, one per child (the latest started)."""
-    plans = data["ssd_cin_plans"]
+def _cin_only(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Children open as children in need at each period end, neither on a CP plan nor in care."""
+    return excluding(cin_open_in(data, periods), cp_open_in(data, periods), cla_open_in(data, periods))
+
+
+def _open_plans(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """CIN plans open at each period end, one per child (the latest started)."""
+    plans = data["ssd_cin_plans"].filter(pl.col("cinp_person_id").is_not_null())
     return (
-        plans.filter(
-            open_at(pl.col("cinp_cin_plan_start_date"), pl.col("cinp_cin_plan_end_date"), period.end)
-            & pl.col("cinp_person_id").is_not_null()
-        )
+        open_in_periods(plans, "cinp_cin_plan_start_date", "cinp_cin_plan_end_date", periods)
         .sort("cinp_cin_plan_start_date", "cinp_cin_plan_id")
-        .group_by("cinp_person_id")
+        .group_by("cinp_person_id", "period_end", maintain_order=True)
         .last()
         .rename({"cinp_person_id": "person_id"})
     )
 
 
-def _not_overdue_rows(rows: pl.DataFrame, period: Period) -> pl.DataFrame:
+def _not_overdue_rows(rows: pl.DataFrame) -> pl.DataFrame:
     """Rows judged on whether the next review or visit is overdue at the period end.
 
     The team and worker are the child's allocation at the period end, else the plan's own.
@@ -53,13 +53,13 @@ def _not_overdue_rows(rows: pl.DataFrame, period: Period) -> pl.DataFrame:
             team_id=pl.coalesce("team_id", "plan_team"),
             worker_id=pl.coalesce("worker_id", "plan_worker"),
             in_denominator=pl.lit(True),
-            in_numerator=pl.col("due_date") >= period.end,
-            days_overdue=days_overdue_expr(pl.col("due_date"), pl.lit(None), period.end),
+            in_numerator=pl.col("due_date") >= END,
+            days_overdue=days_overdue_expr(pl.col("due_date"), pl.lit(None), END),
         ).drop("plan_team", "plan_worker")
     )
 
 
-@indicator(
+@indicator_periods(
     id="cin_with_plan",
     title="Children in need with a CIN plan",
     area="Children in need",
@@ -85,34 +85,34 @@ def _not_overdue_rows(rows: pl.DataFrame, period: Period) -> pl.DataFrame:
     lower=85.0,
     upper=95.0,
 )
-def cin_with_plan(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    children = _cin_only(data, period)
-    assessments = (
-        data["ssd_cin_assessments"]
-        .filter(pl.col("cina_assessment_auth_date") <= period.end)
-        .select(
-            person_id=pl.col("cina_person_id"),
-            auth_date=pl.col("cina_assessment_auth_date"),
-            nfa=(pl.col("cina_assessment_outcome_nfa") == "Y").fill_null(False),
-            assessment_id=pl.col("cina_assessment_id"),
-        )
+def cin_with_plan(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    children = _cin_only(data, periods)
+    assessments = data["ssd_cin_assessments"].select(
+        person_id=pl.col("cina_person_id"),
+        auth_date=pl.col("cina_assessment_auth_date"),
+        nfa=(pl.col("cina_assessment_outcome_nfa") == "Y").fill_null(False),
+        assessment_id=pl.col("cina_assessment_id"),
     )
     latest = (
         children.join(assessments, on="person_id", how="inner")
-        .filter(pl.col("auth_date") >= pl.col("referral_date"))
+        .filter((pl.col("auth_date") >= pl.col("referral_date")) & (pl.col("auth_date") <= END))
         .sort("auth_date", "assessment_id")
-        .group_by("person_id")
+        .group_by("person_id", "period_end", maintain_order=True)
         .last()
         .filter(~pl.col("nfa"))
     )
-    plans = _open_plans(data, period).select(
-        "person_id", plan_start=pl.col("cinp_cin_plan_start_date"), plan_id=pl.col("cinp_cin_plan_id")
+    plans = _open_plans(data, periods).select(
+        "person_id",
+        "period_end",
+        plan_start=pl.col("cinp_cin_plan_start_date"),
+        plan_id=pl.col("cinp_cin_plan_id"),
     )
-    rows = latest.join(plans, on="person_id", how="left")
-    rows = with_allocation(data, rows, period.end)
+    rows = latest.join(plans, on=["person_id", "period_end"], how="left")
+    rows = with_allocation(data, rows, "period_end")
     has_plan = pl.col("plan_id").is_not_null()
     return finish_rows(
         rows.select(
+            "period_end",
             "person_id",
             "team_id",
             "worker_id",
@@ -121,14 +121,12 @@ def cin_with_plan(data: Dataset, period: Period, settings: Settings) -> pl.DataF
             in_numerator=has_plan,
             due_date=pl.col("auth_date"),
             done_date=pl.col("plan_start"),
-            days_overdue=pl.when(~has_plan).then(
-                days_overdue_expr(pl.col("auth_date"), pl.lit(None), period.end)
-            ),
+            days_overdue=pl.when(~has_plan).then(days_overdue_expr(pl.col("auth_date"), pl.lit(None), END)),
         )
     )
 
 
-@indicator(
+@indicator_periods(
     id="cin_plan_reviews_6m",
     title="CIN plans reviewed within 6 months",
     area="Children in need",
@@ -151,25 +149,27 @@ def cin_with_plan(data: Dataset, period: Period, settings: Settings) -> pl.DataF
     lower=80.0,
     upper=95.0,
 )
-def cin_plan_reviews_6m(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cin_plan_reviews_6m(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     months = settings.cin_plan_review_months
-    plans = data["ssd_cin_plans"].filter(
-        open_at(pl.col("cinp_cin_plan_start_date"), pl.col("cinp_cin_plan_end_date"), period.end)
-        & (pl.col("cinp_cin_plan_start_date") <= add_months(period.end, -months))
+    plans = open_in_periods(
+        data["ssd_cin_plans"], "cinp_cin_plan_start_date", "cinp_cin_plan_end_date", periods
+    ).filter(pl.col("cinp_cin_plan_start_date") <= add_months_expr(END, -months))
+    reviews = data["cb_cin_plan_reviews"].select(
+        cinp_cin_plan_id=pl.col("cinr_cin_plan_id"), review=pl.col("cinr_review_date")
     )
-    reviews = (
-        data["cb_cin_plan_reviews"]
-        .filter(pl.col("cinr_review_date") <= period.end)
-        .group_by(cinp_cin_plan_id=pl.col("cinr_cin_plan_id"))
-        .agg(last_review=pl.col("cinr_review_date").max())
+    last = (
+        plans.select("cinp_cin_plan_id", "period_end", "cinp_cin_plan_start_date")
+        .join(reviews, on="cinp_cin_plan_id", how="inner")
+        .filter((pl.col("review") <= END) & (pl.col("review") >= pl.col("cinp_cin_plan_start_date")))
+        .group_by("cinp_cin_plan_id", "period_end")
+        .agg(last_review=pl.col("review").max())
     )
-    rows = plans.join(reviews, on="cinp_cin_plan_id", how="left").with_columns(
-        last_review=pl.when(pl.col("last_review") >= pl.col("cinp_cin_plan_start_date")).then("last_review")
-    )
+    rows = plans.join(last, on=["cinp_cin_plan_id", "period_end"], how="left")
     due = add_months_expr(pl.coalesce("last_review", "cinp_cin_plan_start_date"), months)
     rows = with_allocation(
         data,
         rows.select(
+            "period_end",
             person_id=pl.col("cinp_person_id"),
             item_id=pl.col("cinp_cin_plan_id"),
             plan_team=pl.col("cinp_cin_plan_team"),
@@ -177,12 +177,12 @@ def cin_plan_reviews_6m(data: Dataset, period: Period, settings: Settings) -> pl
             due_date=due,
             done_date=pl.col("last_review"),
         ),
-        period.end,
+        "period_end",
     )
-    return _not_overdue_rows(rows, period)
+    return _not_overdue_rows(rows)
 
 
-@indicator(
+@indicator_periods(
     id="cin_visits_in_time",
     title="Children on a CIN plan visited in timescale",
     area="Children in need",
@@ -205,26 +205,24 @@ def cin_plan_reviews_6m(data: Dataset, period: Period, settings: Settings) -> pl
     lower=80.0,
     upper=95.0,
 )
-def cin_visits_in_time(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    others = pl.concat([cp_open(data, period.end)["person_id"], cla_open(data, period.end)["person_id"]])
-    plans = _open_plans(data, period).filter(~pl.col("person_id").is_in(others.implode()))
-    visits = data["ssd_cin_visits"].filter(
-        (pl.col("cinv_cin_visit_date") <= period.end) & (pl.col("cinv_cin_visit_seen") != "N").fill_null(True)
-    )
+def cin_visits_in_time(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    plans = excluding(_open_plans(data, periods), cp_open_in(data, periods), cla_open_in(data, periods))
+    visits = data["ssd_cin_visits"].filter((pl.col("cinv_cin_visit_seen") != "N").fill_null(True))
     latest = (
-        plans.select("person_id", "cinp_cin_plan_start_date")
+        plans.select("person_id", "period_end", "cinp_cin_plan_start_date")
         .join(visits.select(person_id="cinv_person_id", visit="cinv_cin_visit_date"), on="person_id")
-        .filter(pl.col("visit") >= pl.col("cinp_cin_plan_start_date"))
-        .group_by("person_id")
+        .filter((pl.col("visit") >= pl.col("cinp_cin_plan_start_date")) & (pl.col("visit") <= END))
+        .group_by("person_id", "period_end")
         .agg(last_visit=pl.col("visit").max())
     )
-    rows = plans.join(latest, on="person_id", how="left")
+    rows = plans.join(latest, on=["person_id", "period_end"], how="left")
     due = add_working_days_expr(
         pl.coalesce("last_visit", "cinp_cin_plan_start_date"), settings.cin_visit_working_days
     )
     rows = with_allocation(
         data,
         rows.select(
+            "period_end",
             "person_id",
             item_id=pl.col("cinp_cin_plan_id"),
             plan_team=pl.col("cinp_cin_plan_team"),
@@ -232,12 +230,12 @@ def cin_visits_in_time(data: Dataset, period: Period, settings: Settings) -> pl.
             due_date=due,
             done_date=pl.col("last_visit"),
         ),
-        period.end,
+        "period_end",
     )
-    return _not_overdue_rows(rows, period)
+    return _not_overdue_rows(rows)
 
 
-@indicator(
+@indicator_periods(
     id="cin_rate",
     title="Children in need per 10,000 children",
     area="Children in need",
@@ -257,13 +255,13 @@ def cin_visits_in_time(data: Dataset, period: Period, settings: Settings) -> pl.
     lower=None,
     upper=None,
 )
-def cin_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cin_rate(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     people = pl.concat(
         [
-            cin_open(data, period.end).select("person_id"),
-            cp_open(data, period.end).select("person_id"),
-            cla_open(data, period.end).select("person_id"),
+            cin_open_in(data, periods).select("person_id", "period_end"),
+            cp_open_in(data, periods).select("person_id", "period_end"),
+            cla_open_in(data, periods).select("person_id", "period_end"),
         ]
     ).unique()
-    rows = with_allocation(data, people.sort("person_id"), period.end)
+    rows = with_allocation(data, people.sort("period_end", "person_id"), "period_end")
     return finish_rows(rows.with_columns(in_denominator=pl.lit(True), in_numerator=pl.lit(True)))

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from careboard.engine.calendar import add_months_expr, add_working_days_expr, working_days_between_expr
-from careboard.engine.indicators.cohorts import cp_open
+from careboard.engine.indicators.cohorts import cp_open_in
 from careboard.engine.indicators.core import (
+    FAR_FUTURE,
     Period,
     Settings,
     days_overdue_expr,
     finish_rows,
-    indicator,
+    in_periods,
+    indicator_periods,
+    periods_frame,
     with_allocation,
 )
 from careboard.engine.store import Dataset
 
+END = pl.col("period_end")
 
-@indicator(
+
+@indicator_periods(
     id="s47_rate",
     title="Section 47 enquiries per 10,000 children",
     area="Child protection",
@@ -36,11 +43,12 @@ from careboard.engine.store import Dataset
     lower=None,
     upper=None,
 )
-def s47_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    s47 = data["ssd_s47_enquiry"].filter(period.contains(pl.col("s47e_s47_start_date")))
+def s47_rate(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    s47 = in_periods(data["ssd_s47_enquiry"], "s47e_s47_start_date", periods)
     rows = with_allocation(
         data,
         s47.select(
+            "period_end",
             person_id=pl.col("s47e_person_id"),
             item_id=pl.col("s47e_s47_enquiry_id"),
             team_id=pl.col("s47e_s47_completed_by_team"),
@@ -52,7 +60,7 @@ def s47_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     return finish_rows(rows.with_columns(in_denominator=pl.lit(True), in_numerator=pl.lit(True)))
 
 
-@indicator(
+@indicator_periods(
     id="icpc_15wd",
     title="Initial child protection conferences within 15 working days",
     area="Child protection",
@@ -76,9 +84,11 @@ def s47_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     lower=75.0,
     upper=90.0,
 )
-def icpc_15wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    icpc = data["ssd_initial_cp_conference"].filter(
-        period.contains(pl.col("icpc_icpc_date")) & (pl.col("icpc_icpc_transfer_in") != "Y").fill_null(True)
+def icpc_15wd(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    icpc = in_periods(
+        data["ssd_initial_cp_conference"].filter((pl.col("icpc_icpc_transfer_in") != "Y").fill_null(True)),
+        "icpc_icpc_date",
+        periods,
     )
     s47 = data["ssd_s47_enquiry"].select(
         icpc_s47_enquiry_id=pl.col("s47e_s47_enquiry_id"), s47_start=pl.col("s47e_s47_start_date")
@@ -90,6 +100,7 @@ def icpc_15wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame
     rows = with_allocation(
         data,
         joined.select(
+            "period_end",
             person_id=pl.col("icpc_person_id"),
             item_id=pl.col("icpc_icpc_id"),
             team_id=pl.col("icpc_icpc_team"),
@@ -98,7 +109,7 @@ def icpc_15wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame
             in_numerator=valid & (working_days <= settings.icpc_working_days).fill_null(False),
             due_date=due,
             done_date=pl.col("icpc_icpc_date"),
-            days_overdue=days_overdue_expr(due, pl.col("icpc_icpc_date"), period.end),
+            days_overdue=days_overdue_expr(due, pl.col("icpc_icpc_date"), END),
             x_working_days=working_days,
         ),
         "done_date",
@@ -106,7 +117,7 @@ def icpc_15wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame
     return finish_rows(rows)
 
 
-@indicator(
+@indicator_periods(
     id="cp_rate",
     title="Children on a child protection plan per 10,000 children",
     area="Child protection",
@@ -122,13 +133,13 @@ def icpc_15wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame
     lower=None,
     upper=None,
 )
-def cp_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    plans = cp_open(data, period.end)
-    rows = with_allocation(data, plans.select("person_id", item_id="plan_id"), period.end)
+def cp_rate(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    plans = cp_open_in(data, periods)
+    rows = with_allocation(data, plans.select("period_end", "person_id", item_id="plan_id"), "period_end")
     return finish_rows(rows.with_columns(in_denominator=pl.lit(True), in_numerator=pl.lit(True)))
 
 
-@indicator(
+@indicator_periods(
     id="cp_ended_2y_plus",
     title="Child protection plans ending that lasted 2 years or more",
     area="Child protection",
@@ -147,13 +158,14 @@ def cp_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     lower=5.0,
     upper=3.0,
 )
-def cp_ended_2y_plus(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    plans = data["ssd_cp_plans"].filter(period.contains(pl.col("cppl_cp_plan_end_date")))
+def cp_ended_2y_plus(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    plans = in_periods(data["ssd_cp_plans"], "cppl_cp_plan_end_date", periods)
     start, end = pl.col("cppl_cp_plan_start_date"), pl.col("cppl_cp_plan_end_date")
     long_from = add_months_expr(start, 12 * settings.cp_long_plan_years)
     rows = with_allocation(
         data,
         plans.select(
+            "period_end",
             person_id=pl.col("cppl_person_id"),
             item_id=pl.col("cppl_cp_plan_id"),
             in_denominator=start.is_not_null(),
@@ -168,7 +180,7 @@ def cp_ended_2y_plus(data: Dataset, period: Period, settings: Settings) -> pl.Da
     return finish_rows(rows)
 
 
-@indicator(
+@indicator_periods(
     id="cp_second_plan",
     title="Child protection plans that are a second or subsequent plan",
     area="Child protection",
@@ -187,17 +199,18 @@ def cp_ended_2y_plus(data: Dataset, period: Period, settings: Settings) -> pl.Da
     lower=23.0,
     upper=18.0,
 )
-def cp_second_plan(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cp_second_plan(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     all_plans = data["ssd_cp_plans"].filter(pl.col("cppl_cp_plan_start_date").is_not_null())
     first_start = all_plans.group_by("cppl_person_id").agg(
         first_start=pl.col("cppl_cp_plan_start_date").min()
     )
-    plans = all_plans.filter(period.contains(pl.col("cppl_cp_plan_start_date"))).join(
+    plans = in_periods(all_plans, "cppl_cp_plan_start_date", periods).join(
         first_start, on="cppl_person_id", how="left"
     )
     rows = with_allocation(
         data,
         plans.select(
+            "period_end",
             person_id=pl.col("cppl_person_id"),
             item_id=pl.col("cppl_cp_plan_id"),
             in_denominator=pl.lit(True),
@@ -210,7 +223,7 @@ def cp_second_plan(data: Dataset, period: Period, settings: Settings) -> pl.Data
     return finish_rows(rows)
 
 
-@indicator(
+@indicator_periods(
     id="cp_reviews_in_time",
     title="Child protection plans reviewed in timescale",
     area="Child protection",
@@ -234,27 +247,32 @@ def cp_second_plan(data: Dataset, period: Period, settings: Settings) -> pl.Data
     lower=90.0,
     upper=98.0,
 )
-def cp_reviews_in_time(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cp_reviews_in_time(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     first, later = settings.first_cp_review_months, settings.cp_review_months
-    start = pl.col("cppl_cp_plan_start_date")
-    limit = pl.min_horizontal(pl.col("cppl_cp_plan_end_date").fill_null(period.end), pl.lit(period.end))
-    plans = (
-        data["ssd_cp_plans"]
-        .filter(start.is_not_null() & (start <= period.end))
-        .with_columns(limit=limit)
-        .filter((pl.col("limit") >= period.start) & (add_months_expr(start, first) <= pl.col("limit")))
-        .select(
-            plan_id=pl.col("cppl_cp_plan_id"),
-            person_id=pl.col("cppl_person_id"),
-            start=start,
-            limit=pl.col("limit"),
-        )
+    all_plans = data["ssd_cp_plans"].select(
+        plan_id=pl.col("cppl_cp_plan_id"),
+        person_id=pl.col("cppl_person_id"),
+        start=pl.col("cppl_cp_plan_start_date"),
+        open_until=pl.col("cppl_cp_plan_end_date").fill_null(FAR_FUTURE),
     )
-    reviews = (
-        plans.join(
+    # Plans open at some time in each period and lasting 3 months by the period end (or their end).
+    plans = (
+        all_plans.filter(pl.col("start").is_not_null())
+        .join_where(
+            periods_frame(periods),
+            pl.col("start") <= pl.col("period_end"),
+            pl.col("open_until") >= pl.col("period_start"),
+        )
+        .with_columns(limit=pl.min_horizontal("open_until", "period_end"))
+        .filter(add_months_expr(pl.col("start"), first) <= pl.col("limit"))
+    )
+    # The review chain does not depend on the period: the first is due 3 months after the start,
+    # each later one 6 months after the review before it.
+    chain = (
+        all_plans.join(
             data["ssd_cp_reviews"].select(plan_id="cppr_cp_plan_id", held="cppr_cp_review_date"), on="plan_id"
         )
-        .filter((pl.col("held") >= pl.col("start")) & (pl.col("held") <= pl.col("limit")))
+        .filter(pl.col("held") >= pl.col("start"))
         .sort("plan_id", "held")
         .with_columns(previous=pl.col("held").shift(1).over("plan_id"))
         .with_columns(
@@ -262,16 +280,26 @@ def cp_reviews_in_time(data: Dataset, period: Period, settings: Settings) -> pl.
             .then(add_months_expr(pl.col("start"), first))
             .otherwise(add_months_expr(pl.col("previous"), later))
         )
+        .select("plan_id", "held", "due")
     )
+    reviews = (
+        plans.select("plan_id", "period_start", "period_end", "limit")
+        .join(chain, on="plan_id")
+        .filter(pl.col("held") <= pl.col("limit"))
+    )
+    keys = ["plan_id", "period_end"]
     late = (
-        reviews.filter((pl.col("held") > pl.col("due")) & period.contains(pl.col("due")))
-        .group_by("plan_id")
+        reviews.filter(
+            (pl.col("held") > pl.col("due")) & pl.col("due").is_between("period_start", "period_end")
+        )
+        .sort("due")
+        .group_by(keys)
         .agg(late_due=pl.col("due").first(), late_held=pl.col("held").first())
     )
-    last = reviews.group_by("plan_id").agg(last_held=pl.col("held").max())
+    last = reviews.group_by(keys).agg(last_held=pl.col("held").max())
     rows = (
-        plans.join(late, on="plan_id", how="left")
-        .join(last, on="plan_id", how="left")
+        plans.join(late, on=keys, how="left")
+        .join(last, on=keys, how="left")
         .with_columns(
             next_due=pl.when(pl.col("last_held").is_null())
             .then(add_months_expr(pl.col("start"), first))
@@ -288,6 +316,7 @@ def cp_reviews_in_time(data: Dataset, period: Period, settings: Settings) -> pl.
     rows = with_allocation(
         data,
         rows.select(
+            "period_end",
             "person_id",
             item_id=pl.col("plan_id"),
             in_denominator=pl.lit(True),
@@ -296,18 +325,18 @@ def cp_reviews_in_time(data: Dataset, period: Period, settings: Settings) -> pl.
             done_date=done,
             x_last_review=pl.col("last_held"),
         ),
-        period.end,
+        "period_end",
     )
     return finish_rows(
         rows.with_columns(
             days_overdue=pl.when(~pl.col("in_numerator")).then(
-                days_overdue_expr(pl.col("due_date"), pl.col("done_date"), period.end)
+                days_overdue_expr(pl.col("due_date"), pl.col("done_date"), END)
             )
         )
     )
 
 
-@indicator(
+@indicator_periods(
     id="cp_visits_in_time",
     title="Children on a child protection plan visited in timescale",
     area="Child protection",
@@ -330,29 +359,27 @@ def cp_reviews_in_time(data: Dataset, period: Period, settings: Settings) -> pl.
     lower=80.0,
     upper=95.0,
 )
-def cp_visits_in_time(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    plans = cp_open(data, period.end)
-    visits = data["ssd_cp_visits"].filter(
-        (pl.col("cppv_cp_visit_date") <= period.end) & (pl.col("cppv_cp_visit_seen") != "N").fill_null(True)
-    )
+def cp_visits_in_time(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    plans = cp_open_in(data, periods)
+    visits = data["ssd_cp_visits"].filter((pl.col("cppv_cp_visit_seen") != "N").fill_null(True))
     latest = (
         plans.join(visits.select(person_id="cppv_person_id", visit="cppv_cp_visit_date"), on="person_id")
-        .filter(pl.col("visit") >= pl.col("plan_start"))
-        .group_by("person_id")
+        .filter((pl.col("visit") >= pl.col("plan_start")) & (pl.col("visit") <= END))
+        .group_by("person_id", "period_end")
         .agg(last_visit=pl.col("visit").max())
     )
     due = add_working_days_expr(pl.coalesce("last_visit", "plan_start"), settings.cp_visit_working_days)
     rows = with_allocation(
         data,
-        plans.join(latest, on="person_id", how="left").select(
-            "person_id", item_id=pl.col("plan_id"), due_date=due, done_date=pl.col("last_visit")
+        plans.join(latest, on=["person_id", "period_end"], how="left").select(
+            "period_end", "person_id", item_id=pl.col("plan_id"), due_date=due, done_date=pl.col("last_visit")
         ),
-        period.end,
+        "period_end",
     )
     return finish_rows(
         rows.with_columns(
             in_denominator=pl.lit(True),
-            in_numerator=pl.col("due_date") >= period.end,
-            days_overdue=days_overdue_expr(pl.col("due_date"), pl.lit(None), period.end),
+            in_numerator=pl.col("due_date") >= END,
+            days_overdue=days_overdue_expr(pl.col("due_date"), pl.lit(None), END),
         )
     )

@@ -7,10 +7,18 @@ looked after counts as looked after; care leavers are young people no longer loo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
-from careboard.engine.indicators.cohorts import care_leavers_open, cin_open, cla_open, cp_open
-from careboard.engine.indicators.core import Period, Settings, finish_rows, indicator, with_allocation
+from careboard.engine.indicators.cohorts import (
+    care_leavers_open_in,
+    cin_open_in,
+    cla_open_in,
+    cp_open_in,
+    excluding,
+)
+from careboard.engine.indicators.core import Period, Settings, finish_rows, indicator_periods, with_allocation
 from careboard.engine.store import Dataset
 
 _COUNT = dict(
@@ -27,17 +35,12 @@ _COUNT = dict(
 )
 
 
-def _count_rows(data: Dataset, people: pl.DataFrame, period: Period) -> pl.DataFrame:
-    rows = with_allocation(data, people, period.end)
+def _count_rows(data: Dataset, people: pl.DataFrame) -> pl.DataFrame:
+    rows = with_allocation(data, people.sort("period_end", "person_id"), "period_end")
     return finish_rows(rows.with_columns(in_denominator=pl.lit(True), in_numerator=pl.lit(True)))
 
 
-def _excluding(people: pl.DataFrame, *others: pl.DataFrame) -> pl.DataFrame:
-    excluded = pl.concat([o["person_id"] for o in others])
-    return people.filter(~pl.col("person_id").is_in(excluded.implode()))
-
-
-@indicator(
+@indicator_periods(
     id="demand_open_cin",
     title="Children in need (not CP or CLA) at the period end",
     definition=(
@@ -47,37 +50,36 @@ def _excluding(people: pl.DataFrame, *others: pl.DataFrame) -> pl.DataFrame:
     numerator="Children open as CIN only at the period end",
     **_COUNT,
 )
-def demand_open_cin(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cin = cin_open(data, period.end).select("person_id", item_id="referral_id")
-    people = _excluding(cin, cp_open(data, period.end), cla_open(data, period.end))
-    return _count_rows(data, people, period)
+def demand_open_cin(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cin = cin_open_in(data, periods).select("period_end", "person_id", item_id="referral_id")
+    return _count_rows(data, excluding(cin, cp_open_in(data, periods), cla_open_in(data, periods)))
 
 
-@indicator(
+@indicator_periods(
     id="demand_open_cp",
     title="Children on a child protection plan (not CLA) at the period end",
     definition="Children on a child protection plan at the period end who are not looked after.",
     numerator="Children on a CP plan and not looked after at the period end",
     **_COUNT,
 )
-def demand_open_cp(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cp = cp_open(data, period.end).select("person_id", item_id="plan_id")
-    return _count_rows(data, _excluding(cp, cla_open(data, period.end)), period)
+def demand_open_cp(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cp = cp_open_in(data, periods).select("period_end", "person_id", item_id="plan_id")
+    return _count_rows(data, excluding(cp, cla_open_in(data, periods)))
 
 
-@indicator(
+@indicator_periods(
     id="demand_open_cla",
     title="Children looked after at the period end",
     definition="Children with an open episode of care (any legal status) at the period end.",
     numerator="Children looked after at the period end",
     **_COUNT,
 )
-def demand_open_cla(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cla = cla_open(data, period.end).select("person_id", item_id="cla_id")
-    return _count_rows(data, cla, period)
+def demand_open_cla(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cla = cla_open_in(data, periods).select("period_end", "person_id", item_id="cla_id")
+    return _count_rows(data, cla)
 
 
-@indicator(
+@indicator_periods(
     id="demand_open_care_leavers",
     title="Care leavers supported at the period end",
     definition=(
@@ -87,7 +89,7 @@ def demand_open_cla(data: Dataset, period: Period, settings: Settings) -> pl.Dat
     numerator="Care leavers supported at the period end",
     **_COUNT,
 )
-def demand_open_care_leavers(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    leavers = care_leavers_open(data, period.end)
-    rows = leavers.select("person_id", "team_id", "worker_id", done_date="latest_contact")
-    return _count_rows(data, rows, period)
+def demand_open_care_leavers(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    leavers = care_leavers_open_in(data, periods)
+    rows = leavers.select("period_end", "person_id", "team_id", "worker_id", done_date="latest_contact")
+    return _count_rows(data, rows)

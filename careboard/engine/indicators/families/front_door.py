@@ -9,7 +9,7 @@ trigger (a decision recorded before the contact) is a data error: the row stays 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -20,16 +20,15 @@ from careboard.engine.indicators.core import (
     cached,
     days_overdue_expr,
     finish_rows,
-    indicator,
+    in_periods,
+    indicator_periods,
 )
 from careboard.engine.store import Dataset
 
-
-def _end_of_day(d: date) -> datetime:
-    return datetime.combine(d + timedelta(days=1), time())
+END = pl.col("period_end")
 
 
-@indicator(
+@indicator_periods(
     id="contacts_decided_24h",
     title="Contacts with a decision within 24 hours",
     area="Front door",
@@ -52,14 +51,18 @@ def _end_of_day(d: date) -> datetime:
     lower=80.0,
     upper=95.0,
 )
-def contacts_decided_24h(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    contacts = data["ssd_contacts"].filter(period.contains(pl.col("cont_contact_date").dt.date()))
+def contacts_decided_24h(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    contacts = in_periods(
+        data["ssd_contacts"].with_columns(x_day=pl.col("cont_contact_date").dt.date()), "x_day", periods
+    )
     due = pl.col("cont_contact_date") + pl.duration(hours=settings.contact_decision_hours)
     decided = pl.col("cont_decision_datetime")
     valid = decided.is_null() | (decided >= pl.col("cont_contact_date"))
-    judged = decided.is_not_null() | (due <= pl.lit(_end_of_day(period.end)))
+    end_of_day = END.cast(pl.Datetime("us")) + pl.duration(days=1)
+    judged = decided.is_not_null() | (due <= end_of_day)
     return finish_rows(
         contacts.select(
+            "period_end",
             person_id=pl.col("cont_person_id"),
             item_id=pl.col("cont_contact_id"),
             team_id=pl.col("cont_contact_team"),
@@ -67,18 +70,19 @@ def contacts_decided_24h(data: Dataset, period: Period, settings: Settings) -> p
             in_numerator=valid & judged & (decided <= due).fill_null(False),
             due_date=due.dt.date(),
             done_date=decided.dt.date(),
-            days_overdue=days_overdue_expr(due.dt.date(), decided.dt.date(), period.end),
+            days_overdue=days_overdue_expr(due.dt.date(), decided.dt.date(), END),
             x_hours_to_decision=((decided - pl.col("cont_contact_date")).dt.total_minutes() / 60.0),
         )
     )
 
 
-def _referrals_in(data: Dataset, period: Period) -> pl.DataFrame:
-    return data["ssd_cin_episodes"].filter(period.contains(pl.col("cine_referral_date")))
+def _referrals_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    return in_periods(data["ssd_cin_episodes"], "cine_referral_date", periods)
 
 
 def _referral_base() -> dict[str, pl.Expr]:
     return {
+        "period_end": pl.col("period_end"),
         "person_id": pl.col("cine_person_id"),
         "item_id": pl.col("cine_referral_id"),
         "team_id": pl.col("cine_referral_team"),
@@ -86,7 +90,7 @@ def _referral_base() -> dict[str, pl.Expr]:
     }
 
 
-@indicator(
+@indicator_periods(
     id="referral_rate",
     title="Referrals per 10,000 children",
     area="Front door",
@@ -105,8 +109,8 @@ def _referral_base() -> dict[str, pl.Expr]:
     lower=None,
     upper=None,
 )
-def referral_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    referrals = _referrals_in(data, period)
+def referral_rate(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    referrals = _referrals_in(data, periods)
     return finish_rows(
         referrals.select(
             **_referral_base(),
@@ -129,7 +133,7 @@ def _referral_days(data: Dataset) -> pl.DataFrame:
     return days.with_columns(previous=pl.col("cine_referral_date").shift(1).over("cine_person_id"))
 
 
-@indicator(
+@indicator_periods(
     id="rereferrals_12m",
     title="Re-referrals within 12 months",
     area="Front door",
@@ -149,9 +153,9 @@ def _referral_days(data: Dataset) -> pl.DataFrame:
     lower=25.0,
     upper=20.0,
 )
-def rereferrals_12m(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def rereferrals_12m(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     days: pl.DataFrame = cached(data, "front_door.referral_days", lambda: _referral_days(data))
-    referrals = _referrals_in(data, period).join(
+    referrals = _referrals_in(data, periods).join(
         days, on=["cine_person_id", "cine_referral_date"], how="left"
     )
     window_end = add_months_expr(pl.col("previous"), settings.rereferral_months)
@@ -166,7 +170,7 @@ def rereferrals_12m(data: Dataset, period: Period, settings: Settings) -> pl.Dat
     )
 
 
-@indicator(
+@indicator_periods(
     id="referrals_nfa",
     title="Referrals with no further action",
     area="Front door",
@@ -185,8 +189,8 @@ def rereferrals_12m(data: Dataset, period: Period, settings: Settings) -> pl.Dat
     lower=None,
     upper=None,
 )
-def referrals_nfa(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    referrals = _referrals_in(data, period)
+def referrals_nfa(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    referrals = _referrals_in(data, periods)
     return finish_rows(
         referrals.select(
             **_referral_base(),
@@ -197,7 +201,7 @@ def referrals_nfa(data: Dataset, period: Period, settings: Settings) -> pl.DataF
     )
 
 
-@indicator(
+@indicator_periods(
     id="seen_5wd",
     title="Children seen within 5 working days of referral",
     area="Front door",
@@ -220,12 +224,12 @@ def referrals_nfa(data: Dataset, period: Period, settings: Settings) -> pl.DataF
     lower=80.0,
     upper=95.0,
 )
-def seen_5wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    referrals = _referrals_in(data, period).filter((pl.col("cine_referral_nfa") != "Y").fill_null(True))
+def seen_5wd(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    referrals = _referrals_in(data, periods).filter((pl.col("cine_referral_nfa") != "Y").fill_null(True))
     start, seen = pl.col("cine_referral_date"), pl.col("cine_child_first_seen_date")
     due = add_working_days_expr(start, settings.seen_after_referral_working_days)
     valid = seen.is_null() | (seen >= start)
-    judged = seen.is_not_null() | (due < pl.lit(period.end))
+    judged = seen.is_not_null() | (due < END)
     working_days = working_days_between_expr(start, seen)
     return finish_rows(
         referrals.select(
@@ -236,7 +240,7 @@ def seen_5wd(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
             & (working_days <= settings.seen_after_referral_working_days).fill_null(False),
             due_date=due,
             done_date=seen,
-            days_overdue=days_overdue_expr(due, seen, period.end),
+            days_overdue=days_overdue_expr(due, seen, END),
             x_working_days=working_days,
         )
     )
