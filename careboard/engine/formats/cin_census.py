@@ -374,7 +374,7 @@ def _latest(frame: pl.DataFrame, key: list[str], kind: str, result: ReadResult) 
     """One row per key: a later file replaces an earlier one; within a file a second row with the
     same key is an error (not read)."""
     ranked = frame.sort([*key, "__src", ROW]).with_columns(
-        (pl.int_range(pl.len()).over([*key, "__src"]) > 0).alias("__again"),
+        (~pl.struct([*key, "__src"]).is_first_distinct()).alias("__again"),
         (pl.col("__src") < pl.col("__src").max().over(key)).alias("__replaced"),
     )
     for file, group in ranked.filter("__again").group_by("__file", maintain_order=True):

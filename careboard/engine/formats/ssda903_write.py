@@ -90,7 +90,9 @@ def _episodes(data: Data, start: date, end: date) -> pl.DataFrame:
     eps = _get(data, "ssd_cla_episodes").sort("clae_person_id", "clae_cla_episode_start_date")
     # The next episode of the child decides whether this one ended with a change of placement.
     eps = eps.with_columns(
-        pl.col("clae_cla_placement_id").shift(-1).over("clae_person_id").alias("__next_placement")
+        pl.when(pl.col("clae_person_id") == pl.col("clae_person_id").shift(-1))
+        .then(pl.col("clae_cla_placement_id").shift(-1))
+        .alias("__next_placement")
     ).filter(
         (pl.col("clae_cla_episode_start_date") <= end)
         & (
