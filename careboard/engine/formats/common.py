@@ -317,20 +317,21 @@ def convert_frame(
     ``headings`` maps canonical names to the heading the user sees, for issue locations.
     """
     headings = headings or {}
+    columns = raw.columns
     exprs: list[pl.Expr] = [pl.col(ROW)]
     checks: list[tuple[str, pl.Expr, Level, str, str]] = []
-    for name in raw.columns:
+    raw = _parse_dates_once(raw, table_name)
+    for name in columns:
         if name == ROW:
             continue
         col, dtype = pl.col(name), raw.schema[name]
         kind = field_kind(table_name, name)
         present = ~is_blank(col) if dtype in (pl.String, pl.Categorical) else col.is_not_null()
-        if kind == "date":
-            value, shaped = _to_date(col, dtype)
-            exprs.append(value.alias(name))
-            checks += _date_checks(name, value, shaped, present)
-        elif kind == "datetime":
-            value, shaped = _to_datetime(col, dtype)
+        if kind in ("date", "datetime"):
+            if f"__v_{name}" in raw.columns:
+                value, shaped = pl.col(f"__v_{name}"), pl.col(f"__s_{name}")
+            else:
+                value, shaped = _to_date(col, dtype) if kind == "date" else _to_datetime(col, dtype)
             exprs.append(value.alias(name))
             checks += _date_checks(name, value, shaped, present)
         elif kind in ("int", "float"):
@@ -373,7 +374,27 @@ def convert_frame(
                 where.issue(level, code, f"{heading} {msg}", row=r, column=heading, value=v)
                 for r, v in zip(hits[ROW].to_list(), hits[f"__raw_{name}"].to_list(), strict=True)
             ]
-    return converted.select(raw.columns), issues
+    return converted.select(columns), issues
+
+
+def _parse_dates_once(raw: pl.DataFrame, table_name: str) -> pl.DataFrame:
+    """Add the parsed value of each text date column, parsing each distinct text only once.
+
+    A council's file repeats the same few thousand dates across a million rows, and trying every
+    spelling is the costly part, so the spellings are tried on the distinct values and joined back.
+    """
+    for name in [c for c in raw.columns if c != ROW]:
+        kind = field_kind(table_name, name)
+        if kind not in ("date", "datetime") or raw.schema[name] != pl.String:
+            continue
+        value, shaped = (
+            _to_date(pl.col(name), pl.String) if kind == "date" else _to_datetime(pl.col(name), pl.String)
+        )
+        lookup = raw.select(pl.col(name).unique()).select(
+            pl.col(name), value.alias(f"__v_{name}"), shaped.alias(f"__s_{name}")
+        )
+        raw = raw.join(lookup, on=name, how="left", nulls_equal=True, maintain_order="left")
+    return raw
 
 
 def _date_checks(
@@ -405,13 +426,26 @@ def finish_table(
         issues = issues + _key_issues(frame, key, where, key_heading or key)
     bad = error_rows(issues, where)
     keep = drop_rows(frame, bad)
-    if key is not None and key in keep.columns:
+    if key is not None and key in keep.columns and has_duplicates(keep[key]):
         keep = keep.unique(subset=[c for c in keep.columns if c != ROW], keep="first", maintain_order=True)
     result.issues.extend(issues)
     result.add_table(name, keep)
 
 
+def has_duplicates(values: pl.Series) -> bool:
+    """Whether any non-null value repeats (hashes first: exact checks are slow on a million ids)."""
+    present = values.drop_nulls()
+    if present.hash().n_unique() == present.len():
+        return False
+    return bool(present.is_duplicated().any())
+
+
 def _key_issues(frame: pl.DataFrame, key: str, where: Where, heading: str) -> list[Issue]:
+    if not has_duplicates(frame[key]):
+        return []
+    frame = frame.filter(pl.col(key).is_duplicated())
+    if frame.is_empty():
+        return []
     values = [c for c in frame.columns if c != ROW]
     marked = (
         frame.lazy()
