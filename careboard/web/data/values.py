@@ -9,6 +9,7 @@ a page is computed once per load and month, not per request.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -232,8 +233,9 @@ def values_over(
     return out
 
 
+@functools.lru_cache(maxsize=1)
 def comparators() -> dict[str, float]:
-    """England's latest figure per indicator, from the engine's comparator file when it has one."""
+    """England's latest figure per indicator, from the engine's comparator file (read once)."""
     import importlib
 
     module = importlib.import_module("careboard.engine.indicators.targets")

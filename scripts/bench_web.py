@@ -1,0 +1,64 @@
+"""Server time of the web pages on the current database (run after load + close-month).
+
+    DATABASE_URL=postgresql://... CAREBOARD_VAR_DIR=... python scripts/bench_web.py [--repeat 30]
+
+Requests go through Django's whole stack in-process (middleware, access, queries, templates), so
+the time is server time without the network. The first request of each page is reported apart:
+it reads the load into memory or computes an open month.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careboard.web.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from careboard.web.accounts.models import Role, User
+    from careboard.web.data.loads import require_current_load
+
+    load = require_current_load()
+    user = User.objects.filter(role=Role.BOARD_MEMBER).first() or User.objects.create(
+        username="bench_board", role=Role.BOARD_MEMBER
+    )
+    lead = User.objects.filter(role=Role.PERFORMANCE_LEAD).first() or User.objects.create(
+        username="bench_lead", role=Role.PERFORMANCE_LEAD
+    )
+    print(f"load {load.pk}: {sum(load.row_counts.values()):,} rows, data to {load.as_at}")
+    pages = [
+        (user, "/scorecard/", "scorecard, latest closed month, council"),
+        (lead, "/indicators/cin_visits_in_time/", "indicator page, closed month"),
+        (lead, f"/scorecard/?month={load.as_at}", "scorecard, open month (live)"),
+    ]
+    for who, path, label in pages:
+        client = Client()
+        client.force_login(who)
+        start = time.perf_counter()
+        status = client.get(path).status_code
+        first = time.perf_counter() - start
+        times = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            client.get(path)
+            times.append(time.perf_counter() - start)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(
+            f"{label:42} status {status}  first {first * 1000:7.0f} ms  "
+            f"median {statistics.median(times) * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms  (n={len(times)})"
+        )
+
+
+if __name__ == "__main__":
+    main()
