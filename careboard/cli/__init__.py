@@ -35,6 +35,9 @@ def _register() -> None:
     from careboard.cli import demo_cmd
 
     main.add_command(demo_cmd.demo)
+    from careboard.cli import report_cmd
+
+    main.add_command(report_cmd.report)
 
 
 _register()

@@ -1,0 +1,5 @@
+"""``python -m careboard.cli``: the same as the ``careboard`` command."""
+
+from careboard.cli import main
+
+main()
