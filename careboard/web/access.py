@@ -41,6 +41,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "upload_data": frozenset({R.PERFORMANCE_LEAD}),
     "edit_targets": frozenset({R.PERFORMANCE_LEAD}),
     "write_commentary": frozenset({R.PERFORMANCE_LEAD}),
+    "sign_off_month": frozenset({R.PERFORMANCE_LEAD}),
     "view_audit": frozenset({R.ADMINISTRATOR}),
 }
 

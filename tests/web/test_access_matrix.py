@@ -6,12 +6,15 @@ decided here.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, get_resolver, reverse
 
 from careboard.web.accounts.models import Role
 from careboard.web.audit.models import AuditEvent
+from careboard.web.data import closing
 from tests.web.conftest import client_for
 
 R = Role
@@ -61,11 +64,32 @@ MATRIX: dict[str, tuple[dict[str, object], str, dict[str, str], dict[Role, int],
     "data_loads": ({}, "get", {}, statuses({R.ADMINISTRATOR, R.PERFORMANCE_LEAD}), 302),
     "data_upload": ({}, "get", {}, statuses({R.PERFORMANCE_LEAD}), 302),
     "data_load": ({"load_id": "LOAD"}, "get", {}, statuses({R.ADMINISTRATOR, R.PERFORMANCE_LEAD}), 302),
+    "data_month": (
+        {"period_end": "2026-02-28"},
+        "get",
+        {},
+        statuses({R.ADMINISTRATOR, R.PERFORMANCE_LEAD}),
+        302,
+    ),
+    "data_month_sign_off": (
+        {"period_end": "2026-02-28"},
+        "post",
+        {},
+        statuses({R.PERFORMANCE_LEAD}, 302),
+        302,
+    ),
     "targets": ({}, "get", {}, statuses({R.PERFORMANCE_LEAD}), 302),
     "target_edit": ({"indicator_id": "TV01"}, "get", {}, statuses({R.PERFORMANCE_LEAD}), 302),
     "audit_trail": ({}, "get", {}, statuses({R.ADMINISTRATOR}), 302),
     "static": ({"path": "careboard/careboard.css"}, "get", {}, statuses(ALL), 200),
 }
+
+
+@pytest.fixture
+def closed(loaded):
+    """February 2026 closed, for the month pages."""
+    closing.close_month(date(2026, 2, 28), "pat")
+    return loaded
 
 
 def url_names() -> set[str]:
@@ -91,9 +115,9 @@ def _url(name: str, kwargs: dict[str, object], load_id: int) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_role_gets_the_expected_status(name, users, loaded):
+def test_each_role_gets_the_expected_status(name, users, closed):
     kwargs, method, data, expected, _ = MATRIX[name]
-    url = _url(name, kwargs, loaded.pk)
+    url = _url(name, kwargs, closed.pk)
     for role in Role:
         client = client_for(users[role])
         before = row_counts()
@@ -104,9 +128,9 @@ def test_each_role_gets_the_expected_status(name, users, loaded):
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_signed_out_visitors_are_sent_to_sign_in(name, db, loaded):
+def test_signed_out_visitors_are_sent_to_sign_in(name, db, closed):
     kwargs, method, data, _, expected = MATRIX[name]
-    url = _url(name, kwargs, loaded.pk)
+    url = _url(name, kwargs, closed.pk)
     before = row_counts()
     response = getattr(client_for(None), method)(url, data)
     assert response.status_code == expected

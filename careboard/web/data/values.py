@@ -153,7 +153,7 @@ def _stored(close: MonthClose, kind: GroupKind, group_ids: Sequence[str] | None)
     ]
 
 
-_live: dict[tuple[str, date, GroupKind, tuple[int, int]], list[Value]] = {}
+_live: dict[tuple[str, date, GroupKind, tuple[int, int], str | None], list[Value]] = {}
 _live_lock = threading.Lock()
 
 
@@ -162,13 +162,21 @@ def _targets_version() -> tuple[int, int]:
     return int(agg["n"] or 0), int(agg["last"] or 0)
 
 
-def _live_values(load: DataLoad, data: Dataset, period_end: date, kind: GroupKind) -> list[Value]:
-    key = (f"{load.pk}-{load.token}", period_end, kind, _targets_version())
+def _live_values(
+    load: DataLoad, data: Dataset, period_end: date, kind: GroupKind, only: str | None = None
+) -> list[Value]:
+    """Live values of every indicator (or ``only`` one, as an indicator page needs), cached."""
+    base = (f"{load.pk}-{load.token}", period_end, kind, _targets_version())
     with _live_lock:
-        hit = _live.get(key)
+        hit = _live.get((*base, only))
+        whole = _live.get((*base, None)) if only is not None else None
     if hit is not None:
         return hit
-    values = compute_values(data, period_end, engine_targets(), kinds=(kind,))
+    if whole is not None:
+        return [v for v in whole if v.indicator_id == only]
+    wanted = [only] if only is not None else None
+    values = compute_values(data, period_end, engine_targets(), kinds=(kind,), only=wanted)
+    key = (*base, only)
     with _live_lock:
         if len(_live) > 256:  # a long-running process keeps only recent months
             _live.clear()
@@ -182,13 +190,19 @@ def forget_live() -> None:
 
 
 def month_values(
-    load: DataLoad, data: Dataset, period_end: date, kind: GroupKind, group_ids: Sequence[str] | None = None
+    load: DataLoad,
+    data: Dataset,
+    period_end: date,
+    kind: GroupKind,
+    group_ids: Sequence[str] | None = None,
+    only: str | None = None,
 ) -> tuple[list[Value], bool]:
     """Values for the month ending ``period_end``: (values, closed?). Stored if closed, else live."""
     close = live_close(period_end)
     if close is not None:
-        return _stored(close, kind, group_ids), True
-    values = _live_values(load, data, period_end, kind)
+        stored = _stored(close, kind, group_ids)
+        return ([v for v in stored if v.indicator_id == only] if only else stored), True
+    values = _live_values(load, data, period_end, kind, only)
     if group_ids is not None:
         wanted = set(group_ids)
         values = [v for v in values if v.group_id in wanted]
@@ -201,8 +215,12 @@ def values_over(
     period_ends: Sequence[date],
     kind: GroupKind,
     group_ids: Sequence[str] | None = None,
+    only: str | None = None,
 ) -> dict[date, list[Value]]:
-    """Values for several months at once: the closed ones in one query, the open ones live."""
+    """Values for several months at once: the closed ones in one query, the open ones live.
+
+    ``only``: one indicator's values (an indicator page), computed alone when a month is open.
+    """
     closes = {
         c.period_end: c for c in MonthClose.objects.filter(superseded=False, period_end__in=list(period_ends))
     }
@@ -225,11 +243,13 @@ def values_over(
         )
         if group_ids is not None:
             qs = qs.filter(group_id__in=list(group_ids))
+        if only is not None:
+            qs = qs.filter(indicator_id=only)
         for ind_id, start, end, gid, num, den, val, lo, up, rg, close_end in qs:
             out[close_end].append(Value(ind_id, start, end, kind, gid, num, den, val, lo, up, rg))
     for period_end in period_ends:
         if period_end not in closes:
-            out[period_end] = month_values(load, data, period_end, kind, group_ids)[0]
+            out[period_end] = month_values(load, data, period_end, kind, group_ids, only)[0]
     return out
 
 

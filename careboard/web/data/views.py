@@ -10,13 +10,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careboard.web import access
 from careboard.web.data import values as stored
+from careboard.web.data.closing import CloseRefused, reds_without_commentary, sign_off
 from careboard.web.data.ingest import read_files
 from careboard.web.data.loads import LoadRefused, store_load
-from careboard.web.data.models import DataLoad, MonthClose, Target
+from careboard.web.data.models import Commentary, DataLoad, MonthClose, MonthlyValue, Target
 
 MAX_FILES = 60
 
@@ -137,3 +138,47 @@ def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
         {"nav": "targets", "ind": ind, "history": history, "errors": errors, "form": request.POST},
         status=400 if errors else 200,
     )
+
+
+def _live_close(period_end: str) -> MonthClose:
+    try:
+        day = date.fromisoformat(period_end)
+    except ValueError:
+        raise Http404("no such month") from None
+    return get_object_or_404(MonthClose, period_end=day, superseded=False)
+
+
+@require_GET
+def month(request: HttpRequest, period_end: str) -> HttpResponse:
+    """A closed month: its red indicators, their commentary, and sign-off."""
+    access.require(request.user, "view_loads")
+    close = _live_close(period_end)
+    catalogue = stored.indicators()
+    reds = MonthlyValue.objects.filter(close=close, superseded=False, group_kind="council", rag="red")
+    notes = {c.indicator_id: c for c in Commentary.objects.filter(period_end=close.period_end)}
+    rows = [
+        {
+            "id": r.indicator_id,
+            "title": catalogue[r.indicator_id].title if r.indicator_id in catalogue else r.indicator_id,
+            "commentary": notes.get(r.indicator_id),
+        }
+        for r in reds.order_by("indicator_id")
+    ]
+    return render(
+        request,
+        "data/month.html",
+        {"nav": "data", "close": close, "rows": rows, "missing": reds_without_commentary(close)},
+    )
+
+
+@require_POST
+def month_sign_off(request: HttpRequest, period_end: str) -> HttpResponse:
+    access.require(request.user, "sign_off_month")
+    close = _live_close(period_end)
+    try:
+        sign_off(close, request.user.get_username())
+    except CloseRefused as refused:
+        messages.error(request, f"Not signed off: {refused}")
+    else:
+        messages.success(request, f"{close.period_end:%B %Y} signed off")
+    return redirect("data_month", period_end=close.period_end.isoformat())

@@ -107,8 +107,7 @@ def _breakdown(
     kind: GroupKind,
     suppress: bool,
 ) -> list[dict[str, Any]]:
-    values = values_over(load, data, [month], kind)[month]
-    values = [v for v in values if v.indicator_id == ind.id]
+    values = values_over(load, data, [month], kind, only=ind.id)[month]
     scope = access.team_scope(request.user, data)
     names = team_names(data) if kind == "team" else worker_names(data)
     if kind == "worker" and scope is not None:
@@ -144,7 +143,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     suppress = access.suppresses_small_numbers(request.user)
     kind: GroupKind = "team" if team else "council"
     ends = month_ends(month, TREND_MONTHS)
-    over = values_over(load, data, ends, kind, [team] if team else None)
+    over = values_over(load, data, ends, kind, [team] if team else None, only=ind.id)
     trend = []
     for d in ends:
         v = next((x for x in over[d] if x.indicator_id == ind.id), None)

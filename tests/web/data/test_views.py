@@ -81,3 +81,26 @@ def test_a_new_target_changes_the_open_months_rag(users, loaded):
     client.post("/targets/TV01/", {"from_date": "2025-01-01", "lower": "0", "upper": "10", "reason": "test"})
     html = client.get("/scorecard/?month=2026-02-28").content.decode()
     assert ">Red<" not in html
+
+
+def test_a_month_with_a_red_indicator_and_no_commentary_is_not_signed_off(users, loaded):
+    from careboard.web.data import closing
+    from careboard.web.data.models import Commentary, MonthClose
+
+    closing.close_month(date(2026, 2, 28), "pat")
+    client = client_for(users["performance_lead"])
+    html = client.get("/data/months/2026-02-28/").content.decode()
+    assert "Children visited in the last 30 days" in html and "Missing" in html
+    html = client.post("/data/months/2026-02-28/sign-off/", follow=True).content.decode()
+    assert "Not signed off" in html and "TV01" in html
+    assert MonthClose.objects.get().signed_off_at is None
+    Commentary.objects.create(
+        indicator_id="TV01", period_end=date(2026, 2, 28), text="Why", written_by_name="p"
+    )
+    client.post("/data/months/2026-02-28/sign-off/")
+    assert MonthClose.objects.get().signed_off_by_name == "performance_lead"
+
+
+def test_an_open_month_has_no_month_page(users, loaded):
+    assert client_for(users["performance_lead"]).get("/data/months/2026-01-31/").status_code == 404
+    assert client_for(users["performance_lead"]).get("/data/months/January/").status_code == 404
