@@ -6,11 +6,15 @@ Dataset object each run (so nothing cached from an earlier run is reused), and r
 
     .venv/bin/python scripts/bench_indicators.py                      # 6,500 and 65,000 children
     .venv/bin/python scripts/bench_indicators.py --population 650000 --runs 3
+
+The machine's load matters: the script prints the load average before each council so a noisy
+measurement can be recognised.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from datetime import date
@@ -33,15 +37,16 @@ def council(cache: Path, population: int) -> Path:
     return folder
 
 
-def time_catalogue(data: Dataset, months: int, by: str | None) -> tuple[float, dict[str, float]]:
+def time_catalogue(data: Dataset, months: int, by: str | None) -> tuple[float, float, dict[str, float]]:
+    """Wall-clock seconds, CPU seconds (all threads) and seconds per indicator."""
     settings = Settings()
     per: dict[str, float] = {}
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for ind in catalogue().values():
         t0 = time.perf_counter()
         series(ind, data, AS_AT, months, settings, by=by)  # type: ignore[arg-type]
         per[ind.id] = time.perf_counter() - t0
-    return time.perf_counter() - started, per
+    return time.perf_counter() - started, time.process_time() - cpu, per
 
 
 def main() -> None:
@@ -59,19 +64,21 @@ def main() -> None:
     medians: dict[int, float] = {}
     for population in args.population:
         folder = council(args.cache, population)
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         tables = dict(read_dataset(folder).items())
         rows = sum(df.height for df in tables.values())
-        runs = []
+        runs, cpus = [], []
         per: dict[str, float] = {}
         for _ in range(args.runs):
-            elapsed, per = time_catalogue(Dataset(tables), args.months, by)
+            elapsed, cpu, per = time_catalogue(Dataset(tables), args.months, by)
             runs.append(elapsed)
+            cpus.append(cpu)
         medians[population] = statistics.median(runs)
         print(
             f"{population:>9,} children ({rows:,} rows): {len(catalogue())} indicators"
             f" x {args.months} months "
             f"by {args.by}: median {medians[population]:.2f} s over {args.runs} runs "
-            f"(min {min(runs):.2f}, max {max(runs):.2f})"
+            f"(min {min(runs):.2f}, max {max(runs):.2f}); CPU median {statistics.median(cpus):.2f} s"
         )
         slowest = sorted(per.items(), key=lambda kv: -kv[1])[: args.slowest]
         print("    slowest: " + ", ".join(f"{k} {v:.2f}s" for k, v in slowest))

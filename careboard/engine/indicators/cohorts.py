@@ -8,12 +8,12 @@ return the same for a single date without it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import polars as pl
 
-from careboard.engine.indicators.core import Period, open_in_periods, periods_frame
+from careboard.engine.indicators.core import Period, cached, open_in_periods, periods_frame
 from careboard.engine.store import Dataset
 
 # In-touch statuses for which the council no longer supports the young person as a care leaver.
@@ -23,6 +23,15 @@ CARE_LEAVER_AGE_LIMIT = 25
 
 def _on(day: date) -> list[Period]:
     return [Period("snapshot", day, day)]
+
+
+def _cached(
+    data: Dataset, name: str, periods: Sequence[Period], build: Callable[[], pl.DataFrame]
+) -> pl.DataFrame:
+    """A cohort depends only on the period ends: build it once per dataset and set of ends."""
+    key = f"cohorts.{name}@" + ",".join(p.end.isoformat() for p in periods)
+    frame: pl.DataFrame = cached(data, key, build)
+    return frame
 
 
 def _latest_open(
@@ -39,6 +48,10 @@ def _latest_open(
 
 def cin_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
     """Children with an open CIN episode: period_end, person_id, referral_id, referral_date, team, worker."""
+    return _cached(data, "cin_open_in", periods, lambda: _cin_open_in(data, periods))
+
+
+def _cin_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
     return _latest_open(
         data["ssd_cin_episodes"],
         "cine_referral_date",
@@ -58,6 +71,10 @@ def cin_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
 
 def cp_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
     """Children on a child protection plan: period_end, person_id, plan_id, plan_start."""
+    return _cached(data, "cp_open_in", periods, lambda: _cp_open_in(data, periods))
+
+
+def _cp_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
     return _latest_open(
         data["ssd_cp_plans"],
         "cppl_cp_plan_start_date",
@@ -75,6 +92,10 @@ def cp_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
 
 def cla_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
     """Children looked after: period_end, person_id, cla_id (period of care), entered_care_date."""
+    return _cached(data, "cla_open_in", periods, lambda: _cla_open_in(data, periods))
+
+
+def _cla_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
     return _latest_open(
         data["ssd_cla_episodes"],
         "clae_cla_episode_start_date",
@@ -97,6 +118,10 @@ def care_leavers_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFra
     'died' or 'no longer requires services', they are under 25 (or their birth date is unknown)
     and they are not looked after again.
     """
+    return _cached(data, "care_leavers_open_in", periods, lambda: _care_leavers_open_in(data, periods))
+
+
+def _care_leavers_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
     records = data["ssd_care_leavers"].filter(
         pl.col("clea_care_leaver_latest_contact").is_not_null() & pl.col("clea_person_id").is_not_null()
     )

@@ -405,11 +405,42 @@ def with_allocation(data: Dataset, df: pl.DataFrame, on: str | date) -> pl.DataF
     started (non-IRO) involvement open on that date (ending that day still counts, as in
     :func:`allocation_at`); rows with none get nulls. Existing non-null team_id / worker_id are kept.
     """
-    alloc = _allocations(data)
     date_col = "__alloc_on"
     left = df.with_row_index("__row").with_columns(
         (pl.col(on) if isinstance(on, str) else pl.lit(on)).cast(pl.Date).alias(date_col)
     )
+    dates = [on] if isinstance(on, date) else left[date_col].drop_nulls().unique().to_list()
+    if len(dates) <= _FEW_DATES:
+        # Month ends and the like: each date's allocations once per dataset, then a plain join.
+        found = pl.concat([_allocation_on(data, d) for d in dates]) if dates else None
+        out = left if found is None else left.join(found, on=["person_id", date_col], how="left")
+    else:
+        out = _allocation_by_row(data, left, date_col)
+    team = pl.col("__team") if "__team" in out.columns else pl.lit(None, pl.String)
+    worker = pl.col("__worker") if "__worker" in out.columns else pl.lit(None, pl.String)
+    if "team_id" in df.columns:
+        team = pl.coalesce(pl.col("team_id"), team)
+    if "worker_id" in df.columns:
+        worker = pl.coalesce(pl.col("worker_id"), worker)
+    dropped = [c for c in ("__row", date_col, "__team", "__worker") if c in out.columns]
+    return out.sort("__row").with_columns(team_id=team, worker_id=worker).drop(dropped)
+
+
+_FEW_DATES = 64
+
+
+def _allocation_on(data: Dataset, on: date) -> pl.DataFrame:
+    def build() -> pl.DataFrame:
+        return allocation_at(data, on).select(
+            "person_id", pl.lit(on).alias("__alloc_on"), __team="team_id", __worker="worker_id"
+        )
+
+    frame: pl.DataFrame = cached(data, f"core.allocation@{on.isoformat()}", build)
+    return frame
+
+
+def _allocation_by_row(data: Dataset, left: pl.DataFrame, date_col: str) -> pl.DataFrame:
+    alloc = _allocations(data)
     # A hash join on the child then a filter: each child has few allocations, so this is far
     # cheaper than an as-of join over the whole allocation history.
     found = (
@@ -423,14 +454,7 @@ def with_allocation(data: Dataset, df: pl.DataFrame, on: str | date) -> pl.DataF
         .group_by("__row", maintain_order=True)
         .agg(__team=pl.col("team_id").last(), __worker=pl.col("worker_id").last())
     )
-    out = left.join(found, on="__row", how="left").sort("__row")
-    team = pl.col("__team")
-    worker = pl.col("__worker")
-    if "team_id" in df.columns:
-        team = pl.coalesce(pl.col("team_id"), team)
-    if "worker_id" in df.columns:
-        worker = pl.coalesce(pl.col("worker_id"), worker)
-    return out.with_columns(team_id=team, worker_id=worker).drop("__row", date_col, "__team", "__worker")
+    return left.join(found, on="__row", how="left")
 
 
 def population_at(data: Dataset, on: date) -> int | None:

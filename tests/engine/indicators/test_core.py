@@ -392,3 +392,20 @@ def test_finish_rows_keeps_period_end_and_drops_period_start():
         )
     )
     assert rows.columns == [*ROW_SCHEMA, "period_end"]
+
+
+def test_with_allocation_by_row_matches_the_per_date_path(monkeypatch):
+    import careboard.engine.indicators.core as core
+
+    data = _involvements()
+    df = pl.DataFrame(
+        {
+            "person_id": ["a", "a", "b", "b", "c"],
+            "on": [date(2024, 3, 1), date(2024, 8, 1), date(2024, 2, 10), date(2024, 4, 1), date(2024, 4, 1)],
+        }
+    )
+    per_date = with_allocation(data, df, "on")
+    monkeypatch.setattr(core, "_FEW_DATES", 0)
+    by_row = with_allocation(data, df, "on")
+    assert by_row.equals(per_date)
+    assert by_row.select("team_id").to_series().to_list() == ["T1", "T2", "T1", None, None]
