@@ -112,6 +112,8 @@ class People:
 
 
 def person_ids(idx: IntArray) -> npt.NDArray[np.str_]:
+    if len(idx) == 0:
+        return np.zeros(0, dtype="<U8")
     return np.char.add("C", np.char.zfill((np.asarray(idx) + 1).astype(str), 7))
 
 

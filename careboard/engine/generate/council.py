@@ -334,6 +334,9 @@ _CENSOR: dict[str, tuple[str, list[str], list[str]]] = {
 }
 
 
+_MAY_LIE_AHEAD = frozenset({"icpc_icpc_target_date", "cppr_cp_review_due", "clar_cla_review_due_date"})
+
+
 def _censor(tables: dict[str, pl.DataFrame], end: date) -> dict[str, pl.DataFrame]:
     """Drop what starts after ``end``; blank what ends after it (still open at the end)."""
     out = dict(tables)
@@ -362,6 +365,17 @@ def _censor(tables: dict[str, pl.DataFrame], end: date) -> dict[str, pl.DataFram
             for c in ("cont_contact_outcome_json", "cont_decision_datetime")
         )
         out["ssd_contacts"] = con
+    # anything else dated after the end has not happened yet; due and target dates may lie ahead
+    for name, df in out.items():
+        late = [
+            c
+            for c, t in df.schema.items()
+            if t == pl.Date and c not in _MAY_LIE_AHEAD and not c.startswith("pers_")
+        ]
+        if late:
+            out[name] = df.with_columns(
+                pl.when(pl.col(c) > end).then(None).otherwise(pl.col(c)).alias(c) for c in late
+            )
     people = out.get("ssd_person")
     if people is not None and con is not None:
         out["ssd_person"] = people.filter(

@@ -308,10 +308,13 @@ def _missing(
     e = s + rng.integers(0, 4, len(i))
     # an episode starts after the last one ended
     same = np.r_[False, i[1:] == i[:-1]]
-    prev_end = np.r_[NA, e[:-1]]
-    clash = same & (s <= prev_end)
-    s = np.where(clash, prev_end + 1, s)
-    e = np.maximum(e, s)
+    while True:  # push each episode after the previous one; repeats until nothing clashes
+        prev_end = np.r_[NA, e[:-1]]
+        clash = same & (s <= prev_end)
+        if not clash.any():
+            break
+        shift = np.where(clash, prev_end + 1 - s, 0)
+        s, e = s + shift, e + shift
     ok = (e < end[i]) & (s <= ctx.end)
     i, s, e = i[ok], s[ok], e[ok]
     m = len(i)

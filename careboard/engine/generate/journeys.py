@@ -46,6 +46,7 @@ def simulate_referrals(ctx: Ctx) -> None:
     contact_day = np.sort(rng.integers(ctx.t0, ctx.end + 1, n_new))
     age = rng.choice(len(P.AGE_WEIGHTS), size=n_new, p=P.AGE_WEIGHTS / P.AGE_WEIGHTS.sum())
     dob = add_years(contact_day, -age) - rng.integers(1, 365, n_new)
+    dob = np.maximum(dob, add_years(contact_day + 30, -18))  # still a child a month after the contact
     child = ctx.people.add(rng, dob)
     round_no = 0
     while len(child):
@@ -102,7 +103,7 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
     icpc_wd = np.where(ctx.chance("icpc_15wd", s_start), rng.integers(4, 16, n), rng.integers(16, 40, n))
     icpc_day = np.where(transfer, wd.add(ref_day, rng.integers(3, 12, n)), wd.add(s_start, icpc_wd))
     s_end = np.minimum(wd.add(s_start, rng.integers(3, 15, n)), np.where(icpc, icpc_day, ctx.end + 10_000))
-    cp = (icpc & (rng.random(n) < P.P_CP_GIVEN_ICPC)) | transfer
+    cp = ((icpc & (rng.random(n) < P.P_CP_GIVEN_ICPC)) | transfer) & (icpc_day < adult - 30)
 
     # child protection plan, its ending, and pre-proceedings
     cp_start = icpc_day
@@ -125,6 +126,7 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
     cp_end = np.where(plo & cp_to_cla, plo_end, cp_end)
     cp_end = np.where(plo & ~cp_to_cla, np.maximum(cp_end, plo_end + rng.integers(0, 60, n)), cp_end)
     cp_end = np.minimum(cp_end, adult)
+    cp_to_cin &= cp_end < adult - 30
 
     # not in need, or a child in need plan
     nin = (
@@ -133,7 +135,8 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
         & ~direct_cla
         & np.where(s47, rng.random(n) < P.P_NOT_IN_NEED_S47, rng.random(n) < P.P_NOT_IN_NEED_OTHER)
     )
-    cin = assessed & ~cp & ~direct_cla & ~nin
+    cin = assessed & ~cp & ~direct_cla & ~nin & (a_auth < adult - 30)
+    nin |= assessed & ~cp & ~direct_cla & ~cin
     cin_start = np.where(cin, a_auth + rng.integers(0, 11, n), NA)
     cin_len = rng.lognormal(np.log(P.CIN_PLAN_MEDIAN_DAYS), P.CIN_PLAN_SIGMA, n).astype(np.int64) + 30
     cin_end = np.minimum(cin_start + cin_len, adult)
@@ -202,6 +205,7 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
     for kind, code in kind_reason.items():
         reason = np.where(care_kind == kind, code, reason)
     reason = np.where((close >= adult) & (need == "N2"), "RC6", reason)
+    first_seen = np.where(assessed, np.minimum(first_seen, np.maximum(close, ref_day)), NA)
     # an assessment is always authorised by the time the case closes
     a_auth = np.where(assessed, np.minimum(a_auth, np.maximum(close, a_start)), NA)
 

@@ -116,6 +116,8 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
 
     def new_staff(k: int) -> npt.NDArray[np.str_]:
         nonlocal serial
+        if k == 0:
+            return np.zeros(0, dtype="<U8")
         out = np.char.add("ST", np.char.zfill(np.arange(serial + 1, serial + k + 1).astype(str), 6))
         serial += k
         return out
