@@ -13,13 +13,26 @@ start at pathway_plan_min_age (default 16), as plans are owed from 16.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
 
 import polars as pl
 
 from careboard.engine.calendar import add_months_expr
-from careboard.engine.indicators.core import Period, Settings, finish_rows, indicator, with_allocation
-from careboard.engine.indicators.families.cla import age_expr, people, snapshot_rows
+from careboard.engine.indicators.core import (
+    Period,
+    Settings,
+    finish_rows,
+    indicator_periods,
+    periods_frame,
+    with_allocation,
+)
+from careboard.engine.indicators.families.cla import (
+    PERIOD_END,
+    age_expr,
+    overdue_at,
+    people,
+    snapshot_rows,
+)
 from careboard.engine.store import Dataset
 
 AREA = "Care leavers"
@@ -28,59 +41,73 @@ EET_ACTIVITIES = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
 _NEEDS_ASSESSMENT_MONTHS = 3  # pathway plan after the needs assessment, within 3 months of 16
 
 
-def latest_state(data: Dataset, on: date) -> pl.DataFrame:
-    """Each young person's latest care-leaver row on or before ``on``, with pathway plan dates.
+def latest_state(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Each young person's latest care-leaver row on or before each period end, with plan dates.
 
-    plan_date and review_date are the latest recorded on any row up to ``on`` (a contact row may not
-    repeat them); dob and age (at ``on``) come from ssd_person.
+    plan_date and review_date are the latest recorded on any row up to that one (a contact row may
+    not repeat them); dob and age (at the period end) come from ssd_person.
     """
-    history = data["ssd_care_leavers"].filter(
-        pl.col("clea_person_id").is_not_null()
-        & pl.col("clea_care_leaver_latest_contact").is_not_null()
-        & (pl.col("clea_care_leaver_latest_contact") <= on)
-    )
-    plans = history.group_by(pl.col("clea_person_id").alias("person_id")).agg(
-        plan_date=pl.col("clea_pathway_plan_date").filter(pl.col("clea_pathway_plan_date") <= on).max(),
-        review_date=pl.col("clea_pathway_plan_review_date")
-        .filter(pl.col("clea_pathway_plan_review_date") <= on)
-        .max(),
-    )
-    latest = (
-        history.sort("clea_care_leaver_latest_contact", "clea_table_id")
-        .unique("clea_person_id", keep="last")
+    history = (
+        data["ssd_care_leavers"]
+        .filter(
+            pl.col("clea_person_id").is_not_null() & pl.col("clea_care_leaver_latest_contact").is_not_null()
+        )
         .rename({"clea_person_id": "person_id"})
+        .sort("person_id", "clea_care_leaver_latest_contact", "clea_table_id")
+        .with_columns(
+            # the latest so far: cum_max leaves a row without a date null, so carry it forward
+            plan_date=pl.col("clea_pathway_plan_date").cum_max().forward_fill().over("person_id"),
+            review_date=pl.col("clea_pathway_plan_review_date").cum_max().forward_fill().over("person_id"),
+        )
+        .sort("clea_care_leaver_latest_contact")
     )
+    young_people = history.select("person_id").unique().join(periods_frame(periods), how="cross")
+    latest = young_people.sort("period_end").join_asof(
+        history,
+        left_on="period_end",
+        right_on="clea_care_leaver_latest_contact",
+        by="person_id",
+        strategy="backward",
+        check_sortedness=False,
+    )
+    # a plan or review dated after the period end (after its contact) was not known then
+    known = [pl.when(pl.col(c) <= PERIOD_END).then(pl.col(c)).alias(c) for c in ("plan_date", "review_date")]
     return (
-        latest.join(plans, on="person_id", how="left")
+        latest.filter(pl.col("clea_table_id").is_not_null())
+        .drop("period_start")
+        .with_columns(known)
         .join(people(data), on="person_id", how="left")
-        .with_columns(age=age_expr(pl.col("dob"), pl.lit(on)))
+        .with_columns(age=age_expr(pl.col("dob"), PERIOD_END))
     )
 
 
-def _cohort(data: Dataset, period: Period, min_age: int, max_age: int) -> pl.DataFrame:
-    return latest_state(data, period.end).filter(
+def _cohort(data: Dataset, periods: Sequence[Period], min_age: int, max_age: int) -> pl.DataFrame:
+    return latest_state(data, periods).filter(
         pl.col("clea_care_leaver_eligibility").is_in(CARE_LEAVER_STATUSES)
         & (pl.col("clea_care_leaver_in_touch") != "DIED").fill_null(True)
         & pl.col("age").is_between(min_age, max_age)
     )
 
 
-def _allocated(data: Dataset, rows: pl.DataFrame, on: date) -> pl.DataFrame:
+def _allocated(data: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
     """Add team_id and worker_id: who holds the young person.
 
-    The allocation (involvements) at ``on``; else, for a young person no longer allocated (the
-    service ends at 21), the one at their latest contact; else the adviser on the record.
+    The allocation (involvements) at the period end; else, for a young person no longer allocated
+    (the service ends at 21), the one at their latest contact; else the adviser on the record.
     """
-    allocated = with_allocation(data, with_allocation(data, rows, on), "x_last_contact")
+    allocated = with_allocation(data, with_allocation(data, rows, "period_end"), "x_last_contact")
     return allocated.with_columns(
         team_id=pl.coalesce("team_id", "x_team"), worker_id=pl.coalesce("worker_id", "x_worker")
     ).drop("x_team", "x_worker")
 
 
-def _state_rows(data: Dataset, period: Period, settings: Settings, numerator: pl.Expr) -> pl.DataFrame:
-    cohort = _cohort(data, period, settings.care_leaver_min_age, settings.care_leaver_max_age)
+def _state_rows(
+    data: Dataset, periods: Sequence[Period], settings: Settings, numerator: pl.Expr
+) -> pl.DataFrame:
+    cohort = _cohort(data, periods, settings.care_leaver_min_age, settings.care_leaver_max_age)
     rows = cohort.select(
         "person_id",
+        "period_end",
         item_id="clea_table_id",
         in_numerator=numerator.fill_null(False),
         done_date="clea_care_leaver_latest_contact",
@@ -91,10 +118,10 @@ def _state_rows(data: Dataset, period: Period, settings: Settings, numerator: pl
         x_accommodation="clea_care_leaver_accommodation",
         x_activity="clea_care_leaver_activity",
     )
-    return finish_rows(_allocated(data, rows, period.end))
+    return finish_rows(_allocated(data, rows))
 
 
-@indicator(
+@indicator_periods(
     id="care_leavers_in_touch",
     title="Care leavers in touch (%)",
     area="Care leavers",
@@ -115,11 +142,11 @@ def _state_rows(data: Dataset, period: Period, settings: Settings, numerator: pl
     lower=85.0,
     upper=95.0,
 )
-def in_touch(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    return _state_rows(data, period, settings, pl.col("clea_care_leaver_in_touch") == "YES")
+def in_touch(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    return _state_rows(data, periods, settings, pl.col("clea_care_leaver_in_touch") == "YES")
 
 
-@indicator(
+@indicator_periods(
     id="care_leavers_suitable_accommodation",
     title="Care leavers in suitable accommodation (%)",
     area=AREA,
@@ -140,15 +167,15 @@ def in_touch(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     lower=85.0,
     upper=92.0,
 )
-def suitable_accommodation(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def suitable_accommodation(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     suitable = pl.coalesce(
         pl.col("clea_care_leaver_accom_suitable") == "1",
         pl.col("clea_care_leaver_accommodation").str.ends_with("1"),
     )
-    return _state_rows(data, period, settings, suitable)
+    return _state_rows(data, periods, settings, suitable)
 
 
-@indicator(
+@indicator_periods(
     id="care_leavers_eet",
     title="Care leavers in education, employment or training (%)",
     area=AREA,
@@ -169,11 +196,11 @@ def suitable_accommodation(data: Dataset, period: Period, settings: Settings) ->
     lower=50.0,
     upper=60.0,
 )
-def eet(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    return _state_rows(data, period, settings, pl.col("clea_care_leaver_activity").is_in(EET_ACTIVITIES))
+def eet(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    return _state_rows(data, periods, settings, pl.col("clea_care_leaver_activity").is_in(EET_ACTIVITIES))
 
 
-@indicator(
+@indicator_periods(
     id="care_leavers_pathway_plan",
     title="Care leavers with a pathway plan (%)",
     area=AREA,
@@ -197,12 +224,13 @@ def eet(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     lower=85.0,
     upper=95.0,
 )
-def pathway_plan(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cohort = _cohort(data, period, settings.pathway_plan_min_age, settings.care_leaver_max_age)
+def pathway_plan(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cohort = _cohort(data, periods, settings.pathway_plan_min_age, settings.care_leaver_max_age)
     has_plan = pl.col("plan_date").is_not_null()
     due = pl.when(~has_plan).then(add_months_expr(pl.col("dob"), 12 * 16 + _NEEDS_ASSESSMENT_MONTHS))
     rows = cohort.select(
         "person_id",
+        "period_end",
         item_id="person_id",
         in_numerator=has_plan,
         due_date=due,
@@ -210,15 +238,11 @@ def pathway_plan(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
         x_team="clea_care_leaver_allocated_team",
         x_worker="clea_care_leaver_worker_id",
         x_last_contact="clea_care_leaver_latest_contact",
-    ).with_columns(
-        days_overdue=pl.when(pl.col("due_date") < period.end).then(
-            (pl.lit(period.end) - pl.col("due_date")).dt.total_days()
-        )
-    )
-    return finish_rows(_allocated(data, rows, period.end))
+    ).with_columns(days_overdue=overdue_at(pl.col("due_date")))
+    return finish_rows(_allocated(data, rows))
 
 
-@indicator(
+@indicator_periods(
     id="care_leavers_pathway_plan_reviewed",
     title="Pathway plans reviewed within 6 months (%)",
     area=AREA,
@@ -241,13 +265,14 @@ def pathway_plan(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
     lower=80.0,
     upper=95.0,
 )
-def pathway_plan_reviewed(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cohort = _cohort(data, period, settings.pathway_plan_min_age, settings.care_leaver_max_age).filter(
+def pathway_plan_reviewed(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cohort = _cohort(data, periods, settings.pathway_plan_min_age, settings.care_leaver_max_age).filter(
         pl.col("plan_date").is_not_null()
     )
     last = pl.max_horizontal("plan_date", "review_date")
     rows = cohort.select(
         "person_id",
+        "period_end",
         item_id="person_id",
         due_date=add_months_expr(last, settings.pathway_plan_review_months),
         done_date=last,
@@ -255,5 +280,4 @@ def pathway_plan_reviewed(data: Dataset, period: Period, settings: Settings) -> 
         x_worker="clea_care_leaver_worker_id",
         x_last_contact="clea_care_leaver_latest_contact",
     )
-    allocated = _allocated(data, rows, period.end)
-    return snapshot_rows(data, allocated, period)
+    return snapshot_rows(data, _allocated(data, rows))

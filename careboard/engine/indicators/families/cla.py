@@ -21,18 +21,21 @@ oversight, which import the helpers below):
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
 
 import polars as pl
 
-from careboard.engine.calendar import add_months, add_months_expr, add_working_days_expr
+from careboard.engine.calendar import add_months_expr, add_working_days_expr
 from careboard.engine.indicators.core import (
     Period,
     Settings,
     cached,
     days_overdue_expr,
     finish_rows,
-    indicator,
+    in_periods,
+    indicator_periods,
+    open_in_periods,
     with_allocation,
 )
 from careboard.engine.store import Dataset
@@ -44,6 +47,7 @@ _FIRST_REVIEW_WORKING_DAYS = 20  # CPPCR 2010 reg 33(1)
 _FIRST_VISIT_DAYS = 7  # CPPCR 2010 reg 28(2)(a)
 _VISIT_DAYS = 42  # six weeks, reg 28(2)(b),(c)
 _PEP_WORKING_DAYS = 10  # care plan (incl. PEP) within 10 working days of entry, reg 4-5
+PERIOD_END = pl.col("period_end")
 
 
 # --- shared helpers --------------------------------------------------------------------------------
@@ -123,18 +127,18 @@ def _drop_short_breaks(data: Dataset, periods: pl.DataFrame) -> pl.DataFrame:
     return with_status.filter(~short_break).drop("status", "status_end")
 
 
-def looked_after_at(data: Dataset, on: date) -> pl.DataFrame:
-    """Children looked after on ``on``: [person_id, cla_id, entered, left], one row each."""
+def looked_after_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Children looked after at each period end: [person_id, cla_id, entered, left, period_end]."""
     return (
-        care_periods(data)
-        .filter((pl.col("entered") <= on) & (pl.col("left").is_null() | (pl.col("left") > on)))
+        open_in_periods(care_periods(data), "entered", "left", periods)
+        .drop("period_start")
         .sort("entered")
-        .unique("person_id", keep="last")
+        .unique(["person_id", "period_end"], keep="last")
     )
 
 
 def placements(data: Dataset) -> pl.DataFrame:
-    """[placement_id, person_id, cla_id, start, end, type, distance], with a placement number per child."""
+    """[placement_id, person_id, cla_id, start, end, type, distance], sorted by child and start."""
 
     def build() -> pl.DataFrame:
         return (
@@ -158,18 +162,18 @@ def placements(data: Dataset) -> pl.DataFrame:
     return frame
 
 
-def placement_at(data: Dataset, on: date) -> pl.DataFrame:
-    """Each child's placement on ``on`` (the latest started still open).
+def placement_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Each child's placement at each period end (the latest started still open).
 
-    Columns: person_id, placement_id, placement_start, placement_type, distance.
+    Columns: person_id, period_end, placement_id, placement_start, placement_type, distance.
     """
     return (
-        placements(data)
-        .filter((pl.col("start") <= on) & (pl.col("end").is_null() | (pl.col("end") >= on)))
+        open_in_periods(placements(data), "start", "end", periods)
         .sort("start")
-        .unique("person_id", keep="last")
+        .unique(["person_id", "period_end"], keep="last")
         .select(
             "person_id",
+            "period_end",
             "placement_id",
             placement_start="start",
             placement_type="type",
@@ -178,63 +182,78 @@ def placement_at(data: Dataset, on: date) -> pl.DataFrame:
     )
 
 
-def overdue_at(due: pl.Expr, as_at: date) -> pl.Expr:
+def overdue_at(due: pl.Expr, as_at: pl.Expr = PERIOD_END) -> pl.Expr:
     """Days past ``due`` on ``as_at`` (null when not yet due): for 'up to date' rows."""
-    return pl.when(due < pl.lit(as_at)).then((pl.lit(as_at) - due).dt.total_days()).cast(pl.Int64)
+    return pl.when(due < as_at).then((as_at - due).dt.total_days()).cast(pl.Int64)
 
 
-def timely_rows(data: Dataset, items: pl.DataFrame, period: Period) -> pl.DataFrame:
-    """Rows for timeliness items ([person_id, item_id, due_date, done_date, ...x_]) judged in ``period``.
+def timely_rows(data: Dataset, items: pl.DataFrame, periods: Sequence[Period]) -> pl.DataFrame:
+    """Rows for timeliness items ([person_id, item_id, due_date, done_date, ...x_]) per period.
 
-    Done dates after the period end are ignored (the figure is as it stood then). An item is judged
-    on the day it was done when done on time, otherwise the day after it fell due. The team and
-    worker are those holding the case when it was done, or at the period end if not done.
+    An item is judged on the day it was done when done on time, otherwise the day after it fell
+    due; it belongs to the period containing that day. Done dates after the period end are ignored
+    (the figure is as it stood then). The team and worker are those holding the case when it was
+    done, or at the period end if not done.
     """
-    end = pl.lit(period.end)
     due, done = pl.col("due_date"), pl.col("done_date")
-    items = items.with_columns(done_date=pl.when(done <= end).then(done))
     on_time = done.is_not_null() & (done <= due)
-    judged = pl.when(on_time).then(done).otherwise(due + timedelta(days=1))
-    rows = items.filter(period.contains(judged)).with_columns(
-        in_numerator=on_time,
-        days_overdue=days_overdue_expr(due, done, period.end),
-        __on=pl.coalesce(done, end),
+    items = items.with_columns(
+        __judged=pl.when(on_time).then(done).otherwise(due + timedelta(days=1)), in_numerator=on_time
+    )
+    rows = (
+        in_periods(items, "__judged", periods)
+        .drop("__judged", "period_start")
+        .with_columns(done_date=pl.when(done <= PERIOD_END).then(done))
+        .with_columns(
+            days_overdue=days_overdue_expr(due, done, PERIOD_END), __on=pl.coalesce(done, PERIOD_END)
+        )
     )
     return finish_rows(with_allocation(data, rows, "__on").drop("__on"))
 
 
-def snapshot_rows(data: Dataset, rows: pl.DataFrame, period: Period) -> pl.DataFrame:
-    """Finish 'up to date at the period end' rows: numerator when not overdue, case holder at the end."""
+def snapshot_rows(data: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
+    """Finish 'up to date at the period end' rows (with period_end): numerator when not overdue."""
     rows = rows.with_columns(
-        in_numerator=(pl.col("due_date") >= period.end).fill_null(False),
-        days_overdue=overdue_at(pl.col("due_date"), period.end),
+        in_numerator=(pl.col("due_date") >= PERIOD_END).fill_null(False),
+        days_overdue=overdue_at(pl.col("due_date")),
     )
-    return finish_rows(with_allocation(data, rows, period.end))
+    return finish_rows(with_allocation(data, rows, "period_end"))
 
 
-def _looked_after_with(data: Dataset, period: Period) -> pl.DataFrame:
-    """Children looked after at the period end with their date of birth, age and placement."""
+def allocated_rows(data: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
+    """Finish rows (with period_end) with the case holder at the period end."""
+    return finish_rows(with_allocation(data, rows, "period_end"))
+
+
+def _looked_after_with(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Children looked after at each period end with their date of birth, age and placement."""
     return (
-        looked_after_at(data, period.end)
+        looked_after_in(data, periods)
         .join(people(data), on="person_id", how="left")
-        .join(placement_at(data, period.end), on="person_id", how="left")
-        .with_columns(age=age_expr(pl.col("dob"), pl.lit(period.end)))
+        .join(placement_in(data, periods), on=["person_id", "period_end"], how="left")
+        .with_columns(age=age_expr(pl.col("dob"), PERIOD_END))
     )
 
 
-def _latest_before(frame: pl.DataFrame, person: str, when: str, on: date, name: str) -> pl.DataFrame:
-    """[person_id, name]: each person's latest ``when`` date on or before ``on``."""
-    return (
-        frame.filter(pl.col(when).is_not_null() & (pl.col(when) <= on))
-        .group_by(pl.col(person).alias("person_id"))
-        .agg(pl.col(when).max().alias(name))
+def latest_by(
+    rows: pl.DataFrame, events: pl.DataFrame, name: str, key: str = "person_id", carry: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Add to ``rows`` (with period_end and ``key``) the latest ``events.date`` on or before the period
+    end, as ``name``, with the ``carry`` columns of that event."""
+    latest = (
+        events.filter(pl.col("date").is_not_null() & pl.col(key).is_not_null())
+        .select(key, *carry, pl.col("date").alias(name))
+        .sort(name)
+    )
+    return rows.sort("period_end").join_asof(
+        latest, left_on="period_end", right_on=name, by=key, strategy="backward", check_sortedness=False
     )
 
 
 # --- population ------------------------------------------------------------------------------------
 
 
-@indicator(
+@indicator_periods(
     id="cla_rate",
     title="Children in care - rate per 10,000",
     area=AREA,
@@ -254,14 +273,14 @@ def _latest_before(frame: pl.DataFrame, person: str, when: str, on: date, name: 
     lower=None,
     upper=None,
 )
-def cla_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    rows = looked_after_at(data, period.end).select(
-        "person_id", item_id="cla_id", in_numerator=pl.lit(True), x_entered_care="entered"
+def cla_rate(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    rows = looked_after_in(data, periods).select(
+        "person_id", "period_end", item_id="cla_id", in_numerator=pl.lit(True), x_entered_care="entered"
     )
-    return finish_rows(with_allocation(data, rows, period.end))
+    return allocated_rows(data, rows)
 
 
-@indicator(
+@indicator_periods(
     id="cla_residential",
     title="Children in care in residential placements",
     area=AREA,
@@ -281,21 +300,22 @@ def cla_rate(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     lower=30.0,
     upper=11.0,
 )
-def cla_residential(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cla = _looked_after_with(data, period).filter(
+def cla_residential(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cla = _looked_after_with(data, periods).filter(
         pl.col("placement_type").is_in(settings.residential_placement_types).fill_null(False)
     )
     rows = cla.select(
         "person_id",
+        "period_end",
         item_id="placement_id",
         in_numerator=pl.lit(True),
         done_date="placement_start",
         x_placement_type="placement_type",
     )
-    return finish_rows(with_allocation(data, rows, period.end))
+    return allocated_rows(data, rows)
 
 
-@indicator(
+@indicator_periods(
     id="cla_entry_age_10_plus",
     title="Children entering care aged 10 or over (%)",
     area=AREA,
@@ -316,17 +336,17 @@ def cla_residential(data: Dataset, period: Period, settings: Settings) -> pl.Dat
     lower=None,
     upper=None,
 )
-def cla_entry_age(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cla_entry_age(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     entrants = (
-        care_periods(data)
-        .filter(period.contains(pl.col("entered")))
+        in_periods(care_periods(data), "entered", periods)
         .sort("entered")
-        .unique("person_id", keep="first")
+        .unique(["person_id", "period_end"], keep="first")
         .join(people(data), on="person_id", how="left")
         .with_columns(age=age_expr(pl.col("dob"), pl.col("entered")))
     )
     rows = entrants.select(
         "person_id",
+        "period_end",
         item_id="cla_id",
         in_denominator=pl.col("age").is_not_null(),
         in_numerator=pl.col("age") >= settings.entry_age_years,
@@ -339,7 +359,7 @@ def cla_entry_age(data: Dataset, period: Period, settings: Settings) -> pl.DataF
 # --- reviews and visits ----------------------------------------------------------------------------
 
 
-@indicator(
+@indicator_periods(
     id="cla_reviews_in_time",
     title="Children in care reviews held in timescale (%)",
     area=AREA,
@@ -365,8 +385,8 @@ def cla_entry_age(data: Dataset, period: Period, settings: Settings) -> pl.DataF
     lower=85.0,
     upper=95.0,
 )
-def cla_reviews(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    return timely_rows(data, cached(data, "cla.review_items", lambda: _review_items(data)), period)
+def cla_reviews(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    return timely_rows(data, cached(data, "cla.review_items", lambda: _review_items(data)), periods)
 
 
 def _review_items(data: Dataset) -> pl.DataFrame:
@@ -422,7 +442,7 @@ def _review_due() -> pl.Expr:
     )
 
 
-@indicator(
+@indicator_periods(
     id="cla_visits_in_time",
     title="Children in care visits in timescale (%)",
     area=AREA,
@@ -451,12 +471,12 @@ def _review_due() -> pl.Expr:
     lower=80.0,
     upper=95.0,
 )
-def cla_visits(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cla_visits(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     key = (
         f"cla.visit_items.{settings.cla_visit_long_term_months}."
         f"{settings.long_term_placement_types}.{settings.temporary_placement_types}"
     )
-    return timely_rows(data, cached(data, key, lambda: _visit_items(data, settings)), period)
+    return timely_rows(data, cached(data, key, lambda: _visit_items(data, settings)), periods)
 
 
 def _visit_items(data: Dataset, settings: Settings) -> pl.DataFrame:
@@ -541,7 +561,7 @@ def _health(data: Dataset, kinds: tuple[str, ...]) -> pl.DataFrame:
     )
 
 
-@indicator(
+@indicator_periods(
     id="cla_iha_in_time",
     title="Initial health assessments within 20 working days (%)",
     area=AREA,
@@ -566,9 +586,9 @@ def _health(data: Dataset, kinds: tuple[str, ...]) -> pl.DataFrame:
     lower=50.0,
     upper=90.0,
 )
-def cla_iha(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cla_iha(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     items = cached(data, f"cla.iha_items.{settings.iha_working_days}", lambda: _iha_items(data, settings))
-    return timely_rows(data, items, period)
+    return timely_rows(data, items, periods)
 
 
 def _iha_items(data: Dataset, settings: Settings) -> pl.DataFrame:
@@ -590,12 +610,12 @@ def _iha_items(data: Dataset, settings: Settings) -> pl.DataFrame:
     )
 
 
-def _cohort_12_months(data: Dataset, period: Period) -> pl.DataFrame:
-    """Children looked after at the period end continuously for 12 months or more (DfE OC2 cohort)."""
-    return _looked_after_with(data, period).filter(pl.col("entered") <= add_months(period.end, -12))
+def _cohort_12_months(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Children looked after at each period end continuously for 12 months+ (DfE OC2 cohort)."""
+    return _looked_after_with(data, periods).filter(pl.col("entered") <= add_months_expr(PERIOD_END, -12))
 
 
-@indicator(
+@indicator_periods(
     id="cla_rha_up_to_date",
     title="Children in care 12 months+ with health assessments up to date (%)",
     area=AREA,
@@ -616,10 +636,8 @@ def _cohort_12_months(data: Dataset, period: Period) -> pl.DataFrame:
     lower=80.0,
     upper=95.0,
 )
-def cla_rha(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cohort = _cohort_12_months(data, period)
-    latest = _latest_before(_health(data, ("IHA", "RHA")), "person_id", "date", period.end, "done_date")
-    cohort = cohort.join(latest, on="person_id", how="left")
+def cla_rha(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cohort = latest_by(_cohort_12_months(data, periods), _health(data, ("IHA", "RHA")), "done_date")
     under_5 = age_expr(pl.col("dob"), pl.col("done_date")) < 5
     due = (
         pl.when(pl.col("done_date").is_null())
@@ -628,11 +646,11 @@ def cla_rha(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
         .then(add_months_expr(pl.col("done_date"), 6))
         .otherwise(add_months_expr(pl.col("done_date"), 12))
     )
-    rows = cohort.select("person_id", item_id="cla_id", due_date=due, done_date="done_date")
-    return snapshot_rows(data, rows, period)
+    rows = cohort.select("person_id", "period_end", item_id="cla_id", due_date=due, done_date="done_date")
+    return snapshot_rows(data, rows)
 
 
-@indicator(
+@indicator_periods(
     id="cla_dental_up_to_date",
     title="Children in care 12 months+ with a dental check in the last 12 months (%)",
     area=AREA,
@@ -652,19 +670,19 @@ def cla_rha(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     lower=75.0,
     upper=90.0,
 )
-def cla_dental(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    cohort = _cohort_12_months(data, period)
-    latest = _latest_before(_health(data, ("DENTAL",)), "person_id", "date", period.end, "done_date")
-    rows = cohort.join(latest, on="person_id", how="left").select(
+def cla_dental(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cohort = latest_by(_cohort_12_months(data, periods), _health(data, ("DENTAL",)), "done_date")
+    rows = cohort.select(
         "person_id",
+        "period_end",
         item_id="cla_id",
         due_date=add_months_expr(pl.coalesce("done_date", "entered"), 12),
         done_date="done_date",
     )
-    return snapshot_rows(data, rows, period)
+    return snapshot_rows(data, rows)
 
 
-@indicator(
+@indicator_periods(
     id="cla_immunisations_up_to_date",
     title="Children in care 12 months+ with immunisations up to date (%)",
     area=AREA,
@@ -684,36 +702,27 @@ def cla_dental(data: Dataset, period: Period, settings: Settings) -> pl.DataFram
     lower=80.0,
     upper=95.0,
 )
-def cla_immunisations(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    status = (
-        data["ssd_cla_immunisations"]
-        .filter(
-            pl.col("clai_immunisations_status_date").is_not_null()
-            & (pl.col("clai_immunisations_status_date") <= period.end)
-        )
-        .sort("clai_immunisations_status_date")
-        .group_by(pl.col("clai_person_id").alias("person_id"))
-        .agg(
-            status=pl.col("clai_immunisations_status").last(),
-            date=pl.col("clai_immunisations_status_date").last(),
-        )
+def cla_immunisations(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    statuses = data["ssd_cla_immunisations"].select(
+        person_id="clai_person_id", status="clai_immunisations_status", date="clai_immunisations_status_date"
     )
-    cohort = _cohort_12_months(data, period).join(status, on="person_id", how="left")
+    cohort = latest_by(_cohort_12_months(data, periods), statuses, "date", carry=["status"])
     up_to_date = (pl.col("status") == "Y").fill_null(False)
     rows = cohort.select(
         "person_id",
+        "period_end",
         item_id="cla_id",
         in_numerator=up_to_date,
         done_date=pl.when(up_to_date).then(pl.col("date")),
         x_status="status",
     )
-    return finish_rows(with_allocation(data, rows, period.end))
+    return allocated_rows(data, rows)
 
 
 # --- education, assessment ---------------------------------------------------------------------------
 
 
-@indicator(
+@indicator_periods(
     id="cla_pep_up_to_date",
     title="School-age children in care with an up-to-date PEP (%)",
     area=AREA,
@@ -739,24 +748,16 @@ def cla_immunisations(data: Dataset, period: Period, settings: Settings) -> pl.D
     lower=85.0,
     upper=95.0,
 )
-def cla_pep(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    end = period.end
-    school_year_start = date(end.year if end.month >= 9 else end.year - 1, 8, 31)
-    age = age_expr(pl.col("dob"), pl.lit(school_year_start))
-    cohort = _looked_after_with(data, period).filter(
+def cla_pep(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    school_year_start = pl.date(PERIOD_END.dt.year() - (PERIOD_END.dt.month() < 9).cast(pl.Int32), 8, 31)
+    age = age_expr(pl.col("dob"), school_year_start)
+    cohort = _looked_after_with(data, periods).filter(
         age.is_between(settings.pep_min_age, settings.pep_max_age).fill_null(False)
     )
-    peps = (
-        data["cb_pep"]
-        .filter(pl.col("pepe_pep_date").is_not_null() & (pl.col("pepe_pep_date") <= end))
-        .select(person_id="pepe_person_id", date="pepe_pep_date")
-    )
-    latest = (
-        cohort.select("cla_id", "person_id", "entered")
-        .join(peps, on="person_id", how="inner")
-        .filter(pl.col("date") >= pl.col("entered"))
-        .group_by("cla_id")
-        .agg(done_date=pl.col("date").max())
+    peps = data["cb_pep"].select(person_id="pepe_person_id", date="pepe_pep_date")
+    # only a PEP of the current period of care counts
+    cohort = latest_by(cohort, peps, "done_date").with_columns(
+        done_date=pl.when(pl.col("done_date") >= pl.col("entered")).then(pl.col("done_date"))
     )
     # Without a PEP, the first is due 10 working days after entering care or, for a child who came
     # into care younger, after the school year in which they reach pep_min_age began.
@@ -769,13 +770,11 @@ def cla_pep(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
         .then(first_due)
         .otherwise(add_months_expr(pl.col("done_date"), settings.pep_months))
     )
-    rows = cohort.join(latest, on="cla_id", how="left").select(
-        "person_id", item_id="cla_id", due_date=due, done_date="done_date"
-    )
-    return snapshot_rows(data, rows, period)
+    rows = cohort.select("person_id", "period_end", item_id="cla_id", due_date=due, done_date="done_date")
+    return snapshot_rows(data, rows)
 
 
-@indicator(
+@indicator_periods(
     id="cla_assessed_12_months",
     title="Children in care with an assessment in the last 12 months (%)",
     area=AREA,
@@ -795,27 +794,24 @@ def cla_pep(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     lower=80.0,
     upper=95.0,
 )
-def cla_assessed(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    latest = _latest_before(
-        data["ssd_cin_assessments"], "cina_person_id", "cina_assessment_auth_date", period.end, "done_date"
+def cla_assessed(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    assessments = data["ssd_cin_assessments"].select(
+        person_id="cina_person_id", date="cina_assessment_auth_date"
     )
-    rows = (
-        looked_after_at(data, period.end)
-        .join(latest, on="person_id", how="left")
-        .select(
-            "person_id",
-            item_id="cla_id",
-            due_date=add_months_expr(pl.coalesce("done_date", "entered"), 12),
-            done_date="done_date",
-        )
+    rows = latest_by(looked_after_in(data, periods), assessments, "done_date").select(
+        "person_id",
+        "period_end",
+        item_id="cla_id",
+        due_date=add_months_expr(pl.coalesce("done_date", "entered"), 12),
+        done_date="done_date",
     )
-    return snapshot_rows(data, rows, period)
+    return snapshot_rows(data, rows)
 
 
 # --- placements ------------------------------------------------------------------------------------
 
 
-@indicator(
+@indicator_periods(
     id="cla_placement_stability_short",
     title="Children in care with 3 or more placements in 12 months (%)",
     area=AREA,
@@ -836,33 +832,32 @@ def cla_assessed(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
     lower=12.0,
     upper=9.0,
 )
-def cla_stability_short(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    year_start = Period.ending("rolling12", period.end).start
+def cla_stability_short(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cla = looked_after_in(data, periods)
+    year_start = add_months_expr(PERIOD_END, -12) + timedelta(days=1)  # as Period.ending("rolling12")
     counted = (
-        placements(data)
+        cla.select("person_id", "period_end")
+        .join(placements(data), on="person_id", how="inner")
         .filter(
-            (pl.col("start") <= period.end)
+            (pl.col("start") <= PERIOD_END)
             & (pl.col("end").is_null() | (pl.col("end") > year_start))
             & ~pl.col("type").is_in(settings.temporary_placement_types).fill_null(False)
         )
-        .group_by("person_id")
+        .group_by("person_id", "period_end")
         .agg(placements=pl.len(), latest_start=pl.col("start").max())
     )
-    rows = (
-        looked_after_at(data, period.end)
-        .join(counted, on="person_id", how="left")
-        .select(
-            "person_id",
-            item_id="cla_id",
-            in_numerator=pl.col("placements").fill_null(0) >= 3,
-            done_date="latest_start",
-            x_placements=pl.col("placements").fill_null(0),
-        )
+    rows = cla.join(counted, on=["person_id", "period_end"], how="left").select(
+        "person_id",
+        "period_end",
+        item_id="cla_id",
+        in_numerator=pl.col("placements").fill_null(0) >= 3,
+        done_date="latest_start",
+        x_placements=pl.col("placements").fill_null(0),
     )
-    return finish_rows(with_allocation(data, rows, period.end))
+    return allocated_rows(data, rows)
 
 
-@indicator(
+@indicator_periods(
     id="cla_placement_stability_long",
     title="Long-term placement stability (%)",
     area=AREA,
@@ -883,16 +878,16 @@ def cla_stability_short(data: Dataset, period: Period, settings: Settings) -> pl
     lower=65.0,
     upper=72.0,
 )
-def cla_stability_long(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    two_years_ago = add_months(period.end, -24)
+def cla_stability_long(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    two_years_ago = add_months_expr(PERIOD_END, -24)
     previous = placements(data).select(
         "person_id",
         previous_start=pl.col("start").shift(1).over("person_id"),
         placement_id="placement_id",
     )
     cohort = (
-        _looked_after_with(data, period)
-        .filter((pl.col("age") < 16) & (pl.col("entered") <= add_months(period.end, -30)))
+        _looked_after_with(data, periods)
+        .filter((pl.col("age") < 16) & (pl.col("entered") <= add_months_expr(PERIOD_END, -30)))
         .join(previous, on=["person_id", "placement_id"], how="left")
     )
     adopted = pl.col("placement_type").is_in(PLACED_FOR_ADOPTION_TYPES) & (
@@ -901,15 +896,16 @@ def cla_stability_long(data: Dataset, period: Period, settings: Settings) -> pl.
     stable = ((pl.col("placement_start") <= two_years_ago) | adopted).fill_null(False)
     rows = cohort.select(
         "person_id",
+        "period_end",
         item_id="cla_id",
         in_numerator=stable,
         done_date="placement_start",
         x_placement_type="placement_type",
     )
-    return finish_rows(with_allocation(data, rows, period.end))
+    return allocated_rows(data, rows)
 
 
-@indicator(
+@indicator_periods(
     id="cla_distance_20_miles",
     title="Children in care placed more than 20 miles from home (%)",
     area=AREA,
@@ -929,19 +925,20 @@ def cla_stability_long(data: Dataset, period: Period, settings: Settings) -> pl.
     lower=20.0,
     upper=15.0,
 )
-def cla_distance(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    rows = _looked_after_with(data, period).select(
+def cla_distance(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    rows = _looked_after_with(data, periods).select(
         "person_id",
+        "period_end",
         item_id="placement_id",
         in_denominator=pl.col("distance").is_not_null(),
         in_numerator=(pl.col("distance") > settings.distance_miles).fill_null(False),
         done_date="placement_start",
         x_distance="distance",
     )
-    return finish_rows(with_allocation(data, rows, period.end))
+    return allocated_rows(data, rows)
 
 
-@indicator(
+@indicator_periods(
     id="cla_iro_notice_in_time",
     title="Placement moves notified to the IRO within 5 working days (%)",
     area=AREA,
@@ -966,9 +963,9 @@ def cla_distance(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
     lower=80.0,
     upper=95.0,
 )
-def cla_iro_notice(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cla_iro_notice(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     key = f"cla.iro_items.{settings.iro_notice_working_days}.{settings.temporary_placement_types}"
-    return timely_rows(data, cached(data, key, lambda: _iro_items(data, settings)), period)
+    return timely_rows(data, cached(data, key, lambda: _iro_items(data, settings)), periods)
 
 
 def _iro_items(data: Dataset, settings: Settings) -> pl.DataFrame:
@@ -994,7 +991,7 @@ def _iro_items(data: Dataset, settings: Settings) -> pl.DataFrame:
     )
 
 
-@indicator(
+@indicator_periods(
     id="cla_missing_rhi_72h",
     title="Missing episodes of children in care with a return interview within 72 hours (%)",
     area=AREA,
@@ -1020,9 +1017,9 @@ def _iro_items(data: Dataset, settings: Settings) -> pl.DataFrame:
     lower=60.0,
     upper=80.0,
 )
-def cla_missing_rhi(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def cla_missing_rhi(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     key = f"cla.rhi_items.{settings.rhi_hours}.{settings.missing_cla_only}"
-    return timely_rows(data, cached(data, key, lambda: _rhi_items(data, settings)), period)
+    return timely_rows(data, cached(data, key, lambda: _rhi_items(data, settings)), periods)
 
 
 def _rhi_items(data: Dataset, settings: Settings) -> pl.DataFrame:

@@ -2,49 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
 
 import polars as pl
 
-from careboard.engine.indicators.core import Period, Settings, finish_rows, indicator
-from careboard.engine.indicators.families.cla import looked_after_at, overdue_at, snapshot_rows
+from careboard.engine.indicators.core import Period, Settings, finish_rows, indicator_periods, open_in_periods
+from careboard.engine.indicators.families.cla import (
+    PERIOD_END,
+    latest_by,
+    looked_after_in,
+    overdue_at,
+    snapshot_rows,
+)
 from careboard.engine.store import Dataset
 
 AREA = "Management oversight"
 
 
-def open_cases(data: Dataset, on: date) -> pl.DataFrame:
-    """Children with an open case at the end of ``on``: [person_id, case_start].
+def open_cases(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Children with an open case at the end of each period end: [person_id, period_end, case_start].
 
     Open: a CIN episode (referral) that did not end in no further action, a child protection plan or
-    a period of care, started on or before ``on`` and not ended by then. case_start is the start of
-    the earliest of these still open.
+    a period of care, started on or before the period end and not ended by then. case_start is the
+    start of the earliest of these still open.
     """
-    cin = data["ssd_cin_episodes"].filter(
-        (pl.col("cine_referral_nfa") != "Y").fill_null(True)
-        & (pl.col("cine_referral_date") <= on)
-        & (pl.col("cine_close_date").is_null() | (pl.col("cine_close_date") > on))
-    )
-    cp = data["ssd_cp_plans"].filter(
-        (pl.col("cppl_cp_plan_start_date") <= on)
-        & (pl.col("cppl_cp_plan_end_date").is_null() | (pl.col("cppl_cp_plan_end_date") > on))
-    )
+    cin = data["ssd_cin_episodes"].filter((pl.col("cine_referral_nfa") != "Y").fill_null(True))
     starts = pl.concat(
         [
-            cin.select(person_id="cine_person_id", case_start="cine_referral_date"),
-            cp.select(person_id="cppl_person_id", case_start="cppl_cp_plan_start_date"),
-            looked_after_at(data, on).select("person_id", case_start="entered"),
+            open_in_periods(cin, "cine_referral_date", "cine_close_date", periods).select(
+                "period_end", person_id="cine_person_id", case_start="cine_referral_date"
+            ),
+            open_in_periods(
+                data["ssd_cp_plans"], "cppl_cp_plan_start_date", "cppl_cp_plan_end_date", periods
+            ).select("period_end", person_id="cppl_person_id", case_start="cppl_cp_plan_start_date"),
+            looked_after_in(data, periods).select("period_end", "person_id", case_start="entered"),
         ]
     )
     return (
         starts.filter(pl.col("person_id").is_not_null())
-        .group_by("person_id")
+        .group_by("person_id", "period_end")
         .agg(pl.col("case_start").min())
-        .sort("person_id")
     )
 
 
-@indicator(
+@indicator_periods(
     id="oversight_8_weeks",
     title="Open cases with management oversight in the last 8 weeks (%)",
     area=AREA,
@@ -67,33 +69,29 @@ def open_cases(data: Dataset, on: date) -> pl.DataFrame:
     lower=60.0,
     upper=95.0,
 )
-def oversight(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    latest = (
-        data["cb_management_oversight"]
-        .filter(pl.col("mano_oversight_date").is_not_null() & (pl.col("mano_oversight_date") <= period.end))
-        .group_by(pl.col("mano_person_id").alias("person_id"))
-        .agg(done_date=pl.col("mano_oversight_date").max())
-    )
-    cases = open_cases(data, period.end).join(latest, on="person_id", how="left")
+def oversight(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    notes = data["cb_management_oversight"].select(person_id="mano_person_id", date="mano_oversight_date")
+    cases = latest_by(open_cases(data, periods), notes, "done_date")
     basis = pl.max_horizontal("case_start", "done_date")
     rows = cases.select(
         "person_id",
+        "period_end",
         due_date=basis + timedelta(weeks=settings.oversight_weeks),
         done_date="done_date",
         x_case_start="case_start",
     )
-    return snapshot_rows(data, rows, period)
+    return snapshot_rows(data, rows)
 
 
-def staff_in_post(data: Dataset, on: date) -> pl.DataFrame:
-    """Staff records in post at the end of ``on`` (started on or before, not left by then)."""
-    return data["cb_staff"].filter(
-        (pl.col("staf_start_date") <= on)
-        & (pl.col("staf_leaving_date").is_null() | (pl.col("staf_leaving_date") > on))
+def staff_in_post(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Staff records in post at the end of each period end (started on or before, not left by then),
+    with period_end."""
+    return open_in_periods(data["cb_staff"], "staf_start_date", "staf_leaving_date", periods).drop(
+        "period_start"
     )
 
 
-@indicator(
+@indicator_periods(
     id="supervision_in_time",
     title="Case-holding workers supervised in timescale (%)",
     area=AREA,
@@ -118,31 +116,23 @@ def staff_in_post(data: Dataset, on: date) -> pl.DataFrame:
     upper=95.0,
     child_level=False,
 )
-def supervision(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    sessions = (
-        data["cb_supervision"]
-        .filter(
-            pl.col("supe_supervision_date").is_not_null() & (pl.col("supe_supervision_date") <= period.end)
-        )
-        .group_by(pl.col("supe_professional_id").alias("worker_id"))
-        .agg(done_date=pl.col("supe_supervision_date").max())
-    )
+def supervision(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    sessions = data["cb_supervision"].select(worker_id="supe_professional_id", date="supe_supervision_date")
     workers = (
-        staff_in_post(data, period.end)
+        staff_in_post(data, periods)
         .filter(pl.col("staf_case_holder") == "Y")
         .select(
+            "period_end",
             person_id="staf_staff_id",
             item_id="staf_record_id",
             team_id="staf_team_id",
             worker_id="staf_professional_id",
             start="staf_start_date",
         )
-        .join(sessions, on="worker_id", how="left")
+        .pipe(latest_by, sessions, "done_date", key="worker_id")
     )
-    basis = pl.max_horizontal("start", "done_date")
+    due = pl.max_horizontal("start", "done_date") + timedelta(weeks=settings.supervision_weeks)
     rows = workers.with_columns(
-        due_date=basis + timedelta(weeks=settings.supervision_weeks),
-        in_numerator=(basis + timedelta(weeks=settings.supervision_weeks) >= period.end),
-        days_overdue=overdue_at(basis + timedelta(weeks=settings.supervision_weeks), period.end),
+        due_date=due, in_numerator=due >= PERIOD_END, days_overdue=overdue_at(due)
     ).drop("start")
     return finish_rows(rows)

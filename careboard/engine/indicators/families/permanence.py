@@ -6,6 +6,7 @@ item is judged once, on the day it was done if on time, else the day after it fe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import polars as pl
@@ -16,7 +17,8 @@ from careboard.engine.indicators.core import (
     Settings,
     cached,
     finish_rows,
-    indicator,
+    in_periods,
+    indicator_periods,
     with_allocation,
 )
 from careboard.engine.indicators.families.cla import care_periods, timely_rows
@@ -25,7 +27,7 @@ from careboard.engine.store import Dataset
 AREA = "Permanence"
 
 
-@indicator(
+@indicator_periods(
     id="plo_within_16_weeks",
     title="Pre-proceedings (PLO) concluded within 16 weeks (%)",
     area=AREA,
@@ -50,9 +52,9 @@ AREA = "Permanence"
     lower=60.0,
     upper=85.0,
 )
-def plo_16_weeks(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def plo_16_weeks(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     key = f"permanence.plo_items.{settings.pre_proceedings_weeks}"
-    return timely_rows(data, cached(data, key, lambda: _plo_items(data, settings)), period)
+    return timely_rows(data, cached(data, key, lambda: _plo_items(data, settings)), periods)
 
 
 def _plo_items(data: Dataset, settings: Settings) -> pl.DataFrame:
@@ -70,7 +72,7 @@ def _plo_items(data: Dataset, settings: Settings) -> pl.DataFrame:
     )
 
 
-@indicator(
+@indicator_periods(
     id="care_proceedings_26_weeks",
     title="Care proceedings concluded within 26 weeks (%)",
     area=AREA,
@@ -94,9 +96,9 @@ def _plo_items(data: Dataset, settings: Settings) -> pl.DataFrame:
     lower=30.0,
     upper=60.0,
 )
-def proceedings_26_weeks(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+def proceedings_26_weeks(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     key = f"permanence.proceedings_items.{settings.care_proceedings_weeks}"
-    return timely_rows(data, cached(data, key, lambda: _proceedings_items(data, settings)), period)
+    return timely_rows(data, cached(data, key, lambda: _proceedings_items(data, settings)), periods)
 
 
 def _proceedings_items(data: Dataset, settings: Settings) -> pl.DataFrame:
@@ -114,25 +116,23 @@ def _proceedings_items(data: Dataset, settings: Settings) -> pl.DataFrame:
     )
 
 
-def _adoptions(data: Dataset, period: Period, years: int) -> pl.DataFrame:
-    """Adoption orders in the ``years`` years to the period end, with the child's entry to care.
+def _adoptions(data: Dataset, periods: Sequence[Period], years: int) -> pl.DataFrame:
+    """Adoption orders in the ``years`` years to each period end, with the child's entry to care.
 
     The entry is the period of care named by perm_cla_id, else the latest period of care the
-    child entered on or before the order.
+    child entered on or before the order. A row per order and period whose window holds it.
     """
-    window_start = add_months(period.end, -12 * years) + timedelta(days=1)
-    perm = data["ssd_permanence"].filter(
-        (pl.col("perm_permanence_order_type") == "ADOPTION")
-        & pl.col("perm_permanence_order_date").is_between(window_start, period.end)
+    windows = [Period(p.kind, add_months(p.end, -12 * years) + timedelta(days=1), p.end) for p in periods]
+    perm = data["ssd_permanence"].filter(pl.col("perm_permanence_order_type") == "ADOPTION")
+    perm = in_periods(perm, "perm_permanence_order_date", windows).drop("period_start")
+    care = care_periods(data)
+    by_id = perm.join(care.select(perm_cla_id="cla_id", by_id="entered"), on="perm_cla_id", how="left").sort(
+        "perm_permanence_order_date"
     )
-    periods = care_periods(data)
-    by_id = perm.join(
-        periods.select(perm_cla_id="cla_id", by_id="entered"), on="perm_cla_id", how="left"
-    ).sort("perm_permanence_order_date")
     by_date = by_id.join_asof(
-        periods.select(
-            perm_person_id="person_id", perm_permanence_order_date="entered", by_date="entered"
-        ).sort("perm_permanence_order_date"),
+        care.select(perm_person_id="person_id", perm_permanence_order_date="entered", by_date="entered").sort(
+            "perm_permanence_order_date"
+        ),
         on="perm_permanence_order_date",
         by="perm_person_id",
         strategy="backward",
@@ -148,6 +148,7 @@ def _days(start: pl.Expr, end: pl.Expr) -> pl.Expr:
 
 def _average_rows(data: Dataset, adoptions: pl.DataFrame, start: pl.Expr, end: pl.Expr) -> pl.DataFrame:
     rows = adoptions.select(
+        "period_end",
         person_id="perm_person_id",
         item_id="perm_table_id",
         in_denominator=start.is_not_null() & end.is_not_null(),
@@ -160,7 +161,7 @@ def _average_rows(data: Dataset, adoptions: pl.DataFrame, start: pl.Expr, end: p
     return finish_rows(with_allocation(data, rows, "x_order_date"))
 
 
-@indicator(
+@indicator_periods(
     id="adoption_a10",
     title="A10: average days from entering care to moving in with the adoptive family",
     area=AREA,
@@ -183,8 +184,8 @@ def _average_rows(data: Dataset, adoptions: pl.DataFrame, start: pl.Expr, end: p
     lower=486.0,
     upper=426.0,
 )
-def adoption_a10(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    adoptions = _adoptions(data, period, settings.adoption_years)
+def adoption_a10(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    adoptions = _adoptions(data, periods, settings.adoption_years)
     by_carer = (pl.col("perm_adopted_by_carer_flag") == "Y").fill_null(False)
     moved_in = (
         pl.when(by_carer)
@@ -194,7 +195,7 @@ def adoption_a10(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
     return _average_rows(data, adoptions, pl.col("entered"), moved_in)
 
 
-@indicator(
+@indicator_periods(
     id="adoption_a2",
     title="A2: average days from placement order to match with adopters",
     area=AREA,
@@ -215,8 +216,8 @@ def adoption_a10(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
     lower=200.0,
     upper=121.0,
 )
-def adoption_a2(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    adoptions = _adoptions(data, period, settings.adoption_years).filter(
+def adoption_a2(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    adoptions = _adoptions(data, periods, settings.adoption_years).filter(
         pl.col("perm_placement_order_date").is_not_null()
     )
     return _average_rows(data, adoptions, pl.col("perm_placement_order_date"), pl.col("perm_matched_date"))

@@ -11,11 +11,18 @@ or conversion from agency to permanent (CONV), so moves between teams do not cou
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
 
 import polars as pl
 
-from careboard.engine.indicators.core import Period, Settings, finish_rows, indicator
+from careboard.engine.indicators.core import (
+    Period,
+    Settings,
+    finish_rows,
+    in_periods,
+    indicator_periods,
+    open_in_periods,
+)
 from careboard.engine.indicators.families.oversight import staff_in_post
 from careboard.engine.store import Dataset
 
@@ -25,6 +32,7 @@ NOT_LEAVING_REASONS = ("MOVE", "CONV")
 
 def _staff_rows(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(
+        "period_end",
         person_id="staf_staff_id",
         item_id="staf_record_id",
         team_id="staf_team_id",
@@ -36,22 +44,21 @@ def _staff_rows(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def leavers(data: Dataset, period: Period) -> pl.DataFrame:
-    """Directly employed staff records that left in the 12 months to the period end."""
-    year = Period.ending("rolling12", period.end)
+def leavers(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Directly employed staff records that left in the 12 months to each period end."""
+    years = [Period.ending("rolling12", p.end) for p in periods]
     left = data["cb_staff"].filter(
-        year.contains(pl.col("staf_leaving_date"))
-        & (pl.col("staf_agency") != "Y").fill_null(True)
+        (pl.col("staf_agency") != "Y").fill_null(True)
         & ~pl.col("staf_leaving_reason").is_in(NOT_LEAVING_REASONS).fill_null(False)
     )
-    return _staff_rows(left)
+    return _staff_rows(in_periods(left, "staf_leaving_date", years))
 
 
-def _in_post(data: Dataset, on: date) -> pl.DataFrame:
-    return _staff_rows(staff_in_post(data, on))
+def _in_post(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    return _staff_rows(staff_in_post(data, periods))
 
 
-@indicator(
+@indicator_periods(
     id="workforce_turnover",
     title="Social worker turnover rate, rolling 12 months (%)",
     area=AREA,
@@ -73,12 +80,12 @@ def _in_post(data: Dataset, on: date) -> pl.DataFrame:
     upper=17.0,
     child_level=False,
 )
-def turnover(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    gone = leavers(data, period).with_columns(
+def turnover(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    gone = leavers(data, periods).with_columns(
         in_numerator=pl.lit(True), num_weight="fte", den_weight=pl.lit(0.0), done_date="leaving"
     )
     staying = (
-        _in_post(data, period.end)
+        _in_post(data, periods)
         .filter(~pl.col("agency"))
         .with_columns(in_numerator=pl.lit(False), num_weight=pl.lit(0.0), den_weight="fte")
     )
@@ -86,7 +93,7 @@ def turnover(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     return finish_rows(frame.drop("fte", "agency", "start", "leaving"))
 
 
-@indicator(
+@indicator_periods(
     id="workforce_leavers",
     title="Social workers leaving, rolling 12 months (number)",
     area=AREA,
@@ -107,8 +114,9 @@ def turnover(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     upper=None,
     child_level=False,
 )
-def leaver_count(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    rows = leavers(data, period).select(
+def leaver_count(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    rows = leavers(data, periods).select(
+        "period_end",
         "person_id",
         "item_id",
         "team_id",
@@ -120,13 +128,13 @@ def leaver_count(data: Dataset, period: Period, settings: Settings) -> pl.DataFr
     return finish_rows(rows)
 
 
-def _share_rows(data: Dataset, period: Period, counted: pl.Expr) -> pl.DataFrame:
-    staff = _in_post(data, period.end)
+def _share_rows(data: Dataset, periods: Sequence[Period], counted: pl.Expr) -> pl.DataFrame:
+    staff = _in_post(data, periods)
     rows = staff.with_columns(in_numerator=counted, num_weight="fte", den_weight="fte", x_agency="agency")
     return finish_rows(rows.drop("fte", "agency", "start", "leaving"))
 
 
-@indicator(
+@indicator_periods(
     id="workforce_permanent",
     title="Social workers who are permanent (% of FTE)",
     area=AREA,
@@ -146,11 +154,11 @@ def _share_rows(data: Dataset, period: Period, counted: pl.Expr) -> pl.DataFrame
     upper=90.0,
     child_level=False,
 )
-def permanent(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    return _share_rows(data, period, ~pl.col("agency"))
+def permanent(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    return _share_rows(data, periods, ~pl.col("agency"))
 
 
-@indicator(
+@indicator_periods(
     id="workforce_agency",
     title="Agency social worker rate (% of FTE)",
     area=AREA,
@@ -170,11 +178,11 @@ def permanent(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame
     upper=13.0,
     child_level=False,
 )
-def agency(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    return _share_rows(data, period, pl.col("agency"))
+def agency(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    return _share_rows(data, periods, pl.col("agency"))
 
 
-@indicator(
+@indicator_periods(
     id="workforce_vacancy",
     title="Social worker vacancy rate (% of FTE)",
     area=AREA,
@@ -197,29 +205,24 @@ def agency(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     upper=14.0,
     child_level=False,
 )
-def vacancy(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    end = period.end
-    employed = _in_post(data, end).filter(~pl.col("agency"))
-    post_of = staff_in_post(data, end).select(item_id="staf_record_id", post_id="staf_post_id")
+def vacancy(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    in_post = staff_in_post(data, periods)
+    employed = _staff_rows(in_post).with_columns(post_id=in_post["staf_post_id"]).filter(~pl.col("agency"))
     filled = (
-        employed.join(post_of, on="item_id", how="left")
-        .filter(pl.col("post_id").is_not_null())
-        .group_by("post_id")
+        employed.filter(pl.col("post_id").is_not_null())
+        .group_by("post_id", "period_end")
         .agg(filled=pl.col("fte").sum())
     )
+    funded = open_in_periods(data["cb_establishment"], "estb_start_date", "estb_end_date", periods)
     posts = (
-        data["cb_establishment"]
-        .filter(
-            (pl.col("estb_start_date") <= end)
-            & (pl.col("estb_end_date").is_null() | (pl.col("estb_end_date") > end))
-        )
-        .group_by(pl.col("estb_post_id").alias("post_id"))
+        funded.group_by(pl.col("estb_post_id").alias("post_id"), "period_end")
         .agg(funded=pl.col("estb_fte").sum(), team_id=pl.col("estb_team_id").last())
-        .join(filled, on="post_id", how="left")
+        .join(filled, on=["post_id", "period_end"], how="left")
         .with_columns(vacant=(pl.col("funded") - pl.col("filled").fill_null(0.0)).clip(lower_bound=0.0))
         .filter(pl.col("vacant") > 0)
     )
     vacant_rows = posts.select(
+        "period_end",
         person_id="post_id",
         item_id="post_id",
         team_id="team_id",
@@ -228,12 +231,18 @@ def vacancy(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
         den_weight="vacant",
     )
     staff_rows = employed.select(
-        "person_id", "item_id", "team_id", "worker_id", in_numerator=pl.lit(False), den_weight="fte"
+        "period_end",
+        "person_id",
+        "item_id",
+        "team_id",
+        "worker_id",
+        in_numerator=pl.lit(False),
+        den_weight="fte",
     )
     return finish_rows(pl.concat([vacant_rows, staff_rows], how="diagonal_relaxed"))
 
 
-@indicator(
+@indicator_periods(
     id="workforce_caseload",
     title="Average caseload per case-holding social worker (FTE)",
     area=AREA,
@@ -255,29 +264,27 @@ def vacancy(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
     upper=16.0,
     child_level=False,
 )
-def caseload(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
-    end = period.end
+def caseload(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    allocations = data["ssd_involvements"].filter(
+        (pl.col("invo_professional_role_id") != "IRO").fill_null(True)
+    )
     cases = (
-        data["ssd_involvements"]
-        .filter(
-            (pl.col("invo_professional_role_id") != "IRO").fill_null(True)
-            & (pl.col("invo_involvement_start_date") <= end)
-            & (pl.col("invo_involvement_end_date").is_null() | (pl.col("invo_involvement_end_date") > end))
-        )
-        .group_by(pl.col("invo_professional_id").alias("worker_id"))
+        open_in_periods(allocations, "invo_involvement_start_date", "invo_involvement_end_date", periods)
+        .group_by(pl.col("invo_professional_id").alias("worker_id"), "period_end")
         .agg(cases=pl.col("invo_person_id").n_unique())
     )
     holders = (
-        staff_in_post(data, end)
+        staff_in_post(data, periods)
         .filter(pl.col("staf_case_holder") == "Y")
         .pipe(_staff_rows)
-        .join(cases, on="worker_id", how="left")
+        .join(cases, on=["worker_id", "period_end"], how="left")
         .with_columns(cases=pl.col("cases").fill_null(0))
         .sort("item_id")
     )
     # A worker with two concurrent records holds one caseload: count it on the first record only.
-    first = pl.int_range(pl.len()).over("worker_id") == 0
+    first = pl.int_range(pl.len()).over("worker_id", "period_end") == 0
     rows = holders.select(
+        "period_end",
         "person_id",
         "item_id",
         "team_id",
