@@ -11,6 +11,7 @@ about an individual child: the report is built from aggregates only.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +20,9 @@ from typing import Any
 import polars as pl
 
 from careboard.engine.calendar import month_ends
-from careboard.engine.indicators.core import AREAS, Indicator
+from careboard.engine.indicators import core, load_comparators, scorecard
+from careboard.engine.indicators.catalogue import catalogue
+from careboard.engine.indicators.core import AREAS, By, Indicator, Period, Settings, series
 from careboard.engine.indicators.targets import Target, targets_in_force
 from careboard.engine.reports import formatting as fmt
 from careboard.engine.reports import suppression
@@ -35,6 +38,7 @@ from careboard.engine.reports.model import (
     Section,
     TeamBreakdown,
 )
+from careboard.engine.store import Dataset
 
 MARKINGS: dict[str, str | None] = {"board": "OFFICIAL-SENSITIVE", "members": "OFFICIAL", "public": None}
 RAG_TEXT: dict[str | None, RagText] = {"red": "Red", "amber": "Amber", "green": "Green", None: "No target"}
@@ -380,3 +384,136 @@ def assemble(indicators: Mapping[str, Indicator], figures: Figures, req: Request
         general_commentary=req.commentary.get("_summary", "").strip(),
         rag_counts={t: sum(r.rag == t for s in sections for r in s.rows) for t in ("Red", "Amber", "Green")},
     )
+
+
+# --- from a dataset -------------------------------------------------------------------------------
+
+
+class UnknownTeam(ValueError):
+    """The team asked for is not in ssd_department (a configuration error, shown to the user)."""
+
+
+def team_names(data: Dataset) -> dict[str, str]:
+    dept = data["ssd_department"].filter(pl.col("dept_team_id").is_not_null())
+    return {
+        r["dept_team_id"]: r["dept_team_name"] or r["dept_team_id"]
+        for r in dept.select("dept_team_id", "dept_team_name").iter_rows(named=True)
+    }
+
+
+def council_name(data: Dataset, as_at: date) -> str | None:
+    """The council's name from cb_population: the latest year up to ``as_at`` that names it."""
+    pop = data["cb_population"].filter(pl.col("popu_la_name").is_not_null())
+    if pop.is_empty():
+        return None
+    earlier = pop.filter(pl.col("popu_year") <= as_at.year)
+    chosen = (earlier if earlier.height else pop).sort("popu_year").tail(1)
+    return str(chosen["popu_la_name"][0])
+
+
+def neighbours(comparators: pl.DataFrame) -> dict[str, tuple[float, str]]:
+    rows = comparators.filter(pl.col("comparator") == "Statistical neighbours")
+    return {r["indicator_id"]: (float(r["value"]), str(r["year"])) for r in rows.iter_rows(named=True)}
+
+
+def england_years(comparators: pl.DataFrame) -> dict[str, str]:
+    rows = comparators.filter(pl.col("comparator") == "England")
+    return {r["indicator_id"]: str(r["year"]) for r in rows.iter_rows(named=True)}
+
+
+def memoised(ind: Indicator) -> Indicator:
+    """``ind`` with its rows kept per dataset, periods and settings while the report is built.
+
+    The scorecard, the monthly counts that suppression needs and the team breakdown all start from
+    the same rows; keeping them makes those one computation, not three.
+    """
+    one: dict[tuple[int, Period, Settings], pl.DataFrame] = {}
+    many: dict[tuple[int, tuple[Period, ...], Settings], pl.DataFrame] = {}
+
+    def rows(data: Dataset, period: Period, settings: Settings) -> pl.DataFrame:
+        key = (id(data), period, settings)
+        if key not in one:
+            one[key] = ind.rows(data, period, settings)
+        return one[key]
+
+    def rows_for_periods(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+        key = (id(data), tuple(periods), settings)
+        if key not in many:
+            many[key] = core.rows_for_periods(ind, data, periods, settings)
+        return many[key]
+
+    return dataclasses.replace(ind, rows=rows, rows_for_periods=rows_for_periods)
+
+
+def _monthly_series(
+    indicators: Mapping[str, Indicator],
+    data: Dataset,
+    as_at: date,
+    months: int,
+    settings: Settings,
+    team: str | None,
+) -> pl.DataFrame:
+    """Each indicator's monthly numerator, denominator and value: what suppression needs."""
+    by: By | None = "team" if team else None
+    frames = [series(ind, data, as_at, months, settings, by) for ind in indicators.values()]
+    out = pl.concat(frames, how="vertical")
+    return out.filter(pl.col("group") == team) if team else out
+
+
+def build_monthly_report(
+    data: Dataset,
+    as_at: date,
+    *,
+    settings: Settings | None = None,
+    targets: Sequence[Target] = (),
+    commentary: Mapping[str, str] | None = None,
+    audience: Audience = "board",
+    team: str | None = None,
+    council: str | None = None,
+    loaded_at: datetime | date | None = None,
+    data_issues: Sequence[str] = (),
+    months: int = 13,
+    indicators: Mapping[str, Indicator] | None = None,
+) -> MonthlyReport:
+    """The monthly improvement summary for ``as_at`` from a canonical dataset.
+
+    The figures are the indicator engine's ``scorecard`` for the same date, settings and targets,
+    so the report equals the scorecard the web app shows. ``team`` (a dept_team_id) narrows the
+    report to that team's figures. The trend charts and, for members and the public, the
+    suppression of small monthly figures use each month's counts, aggregated from the same rows.
+    """
+    settings = settings or Settings()
+    chosen = indicators if indicators is not None else catalogue()
+    indicators = {i: memoised(ind) for i, ind in chosen.items()}
+    comparators = load_comparators()
+    names = team_names(data)
+    if team is not None and team not in names:
+        raise UnknownTeam(f"no team {team!r} in ssd_department")
+    card = scorecard(
+        data, as_at, settings, targets, "team" if team else None, months, indicators, comparators
+    )
+    if team:
+        card = card.filter(pl.col("group") == team)
+    monthly = _monthly_series(indicators, data, as_at, months, settings, team)  # rows kept: cheap
+    teams = (
+        None if team else scorecard(data, as_at, settings, targets, "team", months, indicators, comparators)
+    )
+    figures = Figures(
+        card=card,
+        monthly=monthly,
+        teams=teams,
+        team_names=names,
+        neighbours=neighbours(comparators),
+        england_years=england_years(comparators),
+    )
+    request = Request(
+        as_at=as_at,
+        audience=audience,
+        council=council or council_name(data, as_at) or "The council",
+        team=team,
+        commentary=commentary or {},
+        loaded_at=loaded_at,
+        data_issues=data_issues,
+        targets=targets,
+    )
+    return assemble(indicators, figures, request)

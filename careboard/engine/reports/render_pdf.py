@@ -17,6 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 import reportlab
+from reportlab.graphics.shapes import Circle, Drawing, Group, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -24,7 +25,7 @@ from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleShee
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
 from careboard.engine.reports import charts
@@ -120,10 +121,7 @@ def _section(section: Section) -> list[Flowable]:
         ),
     ]
     for chart in section.charts:
-        image = Image(
-            io.BytesIO(charts.png(chart)), width=PAGE_WIDTH, height=PAGE_WIDTH * charts.HEIGHT / charts.WIDTH
-        )
-        out.append(KeepTogether([_p(chart.title, "Heading3"), image]))
+        out.append(KeepTogether([_p(chart.title, "Heading3"), drawing(chart, PAGE_WIDTH)]))
     if section.commentary:
         out.append(_p(f"{section.area}: commentary", "Heading2"))
         out += [
@@ -161,6 +159,42 @@ def _appendices(report: MonthlyReport) -> list[Flowable]:
         ):  # fmt: skip
             if text:
                 out.append(Paragraph(f"<b>{escape(label)}:</b> {escape(text)}", _styles()["Normal"]))
+    return out
+
+
+def _shape(s: charts.Shape) -> Any:
+    """One chart shape in reportlab's graphics, y turned upwards."""
+    h = charts.HEIGHT
+    if isinstance(s, charts.Line):
+        points = [v for x, y in s.points for v in (x, h - y)]
+        return PolyLine(
+            points,
+            strokeColor=colors.HexColor(s.colour),
+            strokeWidth=s.width,
+            strokeDashArray=list(s.dash) if s.dash else None,
+        )
+    if isinstance(s, charts.Rect):
+        return Rect(s.x, h - s.y - s.h, s.w, s.h, fillColor=colors.HexColor(s.colour), strokeColor=None)
+    if isinstance(s, charts.Dot):
+        return Circle(s.x, h - s.y, s.r, fillColor=colors.HexColor(s.colour), strokeColor=None)
+    return String(
+        s.x,
+        h - s.y,
+        s.text,
+        fontName=FONT,
+        fontSize=s.size,
+        fillColor=colors.HexColor(s.colour),
+        textAnchor=s.anchor,
+    )
+
+
+def drawing(chart: charts.Chart, width: float) -> Drawing:
+    """The chart as vector graphics ``width`` points wide: sharp at any zoom, no image to encode."""
+    k = width / charts.WIDTH
+    out = Drawing(width, charts.HEIGHT * k)
+    group = Group(*(_shape(s) for s in charts.layout(chart)))
+    group.scale(k, k)
+    out.add(group)
     return out
 
 

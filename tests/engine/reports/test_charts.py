@@ -46,7 +46,7 @@ def test_the_png_is_an_image_of_the_chart_size():
     import io
 
     image = Image.open(io.BytesIO(charts.png(chart([50.0, 60.0, 70.0]))))
-    assert image.size == (charts.WIDTH * charts.PNG_SCALE, charts.HEIGHT * charts.PNG_SCALE)
+    assert image.size == (int(charts.WIDTH * charts.PNG_SCALE), int(charts.HEIGHT * charts.PNG_SCALE))
 
 
 def test_the_same_chart_gives_the_same_bytes():
