@@ -8,12 +8,30 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
 
 from careboard.engine.calendar import month_end, month_ends
 from careboard.engine.indicators.core import Unit
 from careboard.engine.reports.suppression import SUPPRESSED, primary
 from careboard.web.data.models import DataLoad
 from careboard.web.data.values import closed_months
+
+_RAG_TAGS = {
+    "red": '<strong class="govuk-tag govuk-tag--red">Red</strong>',
+    "amber": '<strong class="govuk-tag govuk-tag--amber">Amber</strong>',
+    "green": '<strong class="govuk-tag govuk-tag--green">Green</strong>',
+}
+_NO_RAG = '<strong class="govuk-tag">No RAG</strong>'
+DIRECTIONS = {"improving": "&#8599; Improving", "worsening": "&#8600; Worsening", "same": "&#8594; No change"}
+
+
+def rag_tag(rag: str | None) -> SafeString:
+    """RAG as a coloured tag that also says it in words (colour is never the only signal)."""
+    return mark_safe(_RAG_TAGS.get(rag or "", _NO_RAG))
+
+
+def direction_text(direction: str | None) -> SafeString:
+    return mark_safe(DIRECTIONS.get(direction or "", "–"))
 
 
 def no_data(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,7 @@ from careboard.web.charts import sparkline
 from careboard.web.data import values as stored
 from careboard.web.data.models import DataLoad
 from careboard.web.data.values import GroupKind, Value, comparators, values_over
-from careboard.web.pages import fmt_value, shown
+from careboard.web.pages import direction_text, fmt_value, rag_tag, shown
 
 SERIES_MONTHS = 12
 
@@ -29,6 +29,7 @@ class Line:
     series: list[Value | None]
     england: float | None
     text: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
 
 
 def _by_indicator(values: list[Value]) -> dict[str, Value]:
@@ -64,6 +65,9 @@ def build(
             england=england.get(ind.national_ref or "", england.get(ind.id)),
         )
         line.text = _texts(line, suppress)
+        line.url = f"/indicators/{ind.id}/?month={month.isoformat()}" + (
+            f"&team={team_id}" if team_id else ""
+        )
         areas[ind.area].append(line)
     return {a: lines for a, lines in areas.items() if lines}
 
@@ -89,12 +93,17 @@ def _texts(line: Line, suppress: bool) -> dict[str, Any]:
         None if v is None or (suppress and primary(unit, v.numerator, v.denominator)) else v.value
         for v in line.series
     ]
+    rag = (cur.rag if cur else "") if not now["suppressed"] else ""
+    with_den = unit in ("percent", "days", "per_fte")
     return {
         **now,
+        "count": f"{now['numerator']} of {now['denominator']}" if with_den else now["numerator"],
+        "rag_html": rag_tag(rag),
+        "direction": direction_text(line.direction),
         "previous": before["value"],
         "lower": fmt_value(cur.lower if cur else line.ind.lower, unit),
         "upper": fmt_value(cur.upper if cur else line.ind.upper, unit),
-        "rag": (cur.rag if cur else "") if not now["suppressed"] else "",
+        "rag": rag,
         "england": fmt_value(line.england, unit),
         "sparkline": sparkline(points, _trend_label(line.ind, points)),
     }
