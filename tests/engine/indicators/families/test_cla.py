@@ -6,7 +6,7 @@ from typing import Any
 import polars as pl
 import pytest
 
-from careboard.engine.indicators.core import INDICATORS, Period, Settings, compute
+from careboard.engine.indicators.core import INDICATORS, Period, Settings, compute, series
 from careboard.engine.indicators.families import cla
 from careboard.engine.store import Dataset
 
@@ -691,3 +691,14 @@ def test_missing_dates_fall_back_or_are_left_out() -> None:
     assert INDICATORS["cla_rate"].rows(data, Period.ending("snapshot", END), Settings())[
         "person_id"
     ].to_list() == ["c1"]
+
+
+def test_a_monthly_series_counts_each_visit_in_the_month_it_was_judged() -> None:
+    values = series(INDICATORS["cla_visits_in_time"], moving_child(), D("2024-05-31"), 5, Settings())
+    assert values.select("period_end", "numerator", "denominator", "value").rows() == [
+        (D("2024-01-31"), 1.0, 1.0, 100.0),
+        (D("2024-02-29"), 0.0, 1.0, 0.0),  # the late visit, judged the day after it fell due
+        (D("2024-03-31"), 1.0, 1.0, 100.0),
+        (D("2024-04-30"), 1.0, 1.0, 100.0),
+        (D("2024-05-31"), 0.0, 1.0, 0.0),
+    ]
