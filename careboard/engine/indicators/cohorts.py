@@ -13,7 +13,7 @@ from datetime import date
 
 import polars as pl
 
-from careboard.engine.indicators.core import Period, cached, open_in_periods, periods_frame
+from careboard.engine.indicators.core import Period, cached, open_in_periods
 from careboard.engine.store import Dataset
 
 # In-touch statuses for which the council no longer supports the young person as a care leaver.
@@ -122,17 +122,18 @@ def care_leavers_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFra
 
 
 def _care_leavers_open_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
-    records = data["ssd_care_leavers"].filter(
-        pl.col("clea_care_leaver_latest_contact").is_not_null() & pl.col("clea_person_id").is_not_null()
-    )
-    latest = (
-        records.join_where(
-            periods_frame(periods), pl.col("clea_care_leaver_latest_contact") <= pl.col("period_end")
+    # Each record holds until the young person's next record: the latest at a date is the one
+    # whose span covers it (records on one day: the last by id wins, the others span no time).
+    records = (
+        data["ssd_care_leavers"]
+        .filter(
+            pl.col("clea_care_leaver_latest_contact").is_not_null() & pl.col("clea_person_id").is_not_null()
         )
-        .sort("clea_care_leaver_latest_contact", "clea_table_id")
-        .group_by("clea_person_id", "period_end", maintain_order=True)
-        .last()
-        .filter(~pl.col("clea_care_leaver_in_touch").is_in(CARE_LEAVER_CLOSED_STATUSES).fill_null(False))
+        .sort("clea_person_id", "clea_care_leaver_latest_contact", "clea_table_id")
+        .with_columns(x_next=pl.col("clea_care_leaver_latest_contact").shift(-1).over("clea_person_id"))
+    )
+    latest = open_in_periods(records, "clea_care_leaver_latest_contact", "x_next", periods).filter(
+        ~pl.col("clea_care_leaver_in_touch").is_in(CARE_LEAVER_CLOSED_STATUSES).fill_null(False)
     )
     dob = data["ssd_person"].select(pl.col("pers_person_id").alias("clea_person_id"), "pers_dob")
     under_age = pl.col("pers_dob").is_null() | (

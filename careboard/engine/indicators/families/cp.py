@@ -14,9 +14,9 @@ from careboard.engine.indicators.core import (
     Settings,
     days_overdue_expr,
     finish_rows,
+    for_each_period,
     in_periods,
     indicator_periods,
-    periods_frame,
     with_allocation,
 )
 from careboard.engine.store import Dataset
@@ -257,11 +257,10 @@ def cp_reviews_in_time(data: Dataset, periods: Sequence[Period], settings: Setti
     )
     # Plans open at some time in each period and lasting 3 months by the period end (or their end).
     plans = (
-        all_plans.filter(pl.col("start").is_not_null())
-        .join_where(
-            periods_frame(periods),
-            pl.col("start") <= pl.col("period_end"),
-            pl.col("open_until") >= pl.col("period_start"),
+        for_each_period(
+            all_plans.filter(pl.col("start").is_not_null()),
+            periods,
+            lambda p: (pl.col("start") <= p.end) & (pl.col("open_until") >= p.start),
         )
         .with_columns(limit=pl.min_horizontal("open_until", "period_end"))
         .filter(add_months_expr(pl.col("start"), first) <= pl.col("limit"))
