@@ -27,8 +27,8 @@ QUALITY: dict[str, tuple[float, float, float]] = {
     "cin_visit": (0.80, 0.55, 0.93),  # CIN visit within 20 working days
     "cla_visit": (0.88, 0.62, 0.96),  # CLA visit within 6 weeks
     "review": (0.90, 0.70, 0.97),  # CP, CLA and CIN plan reviews on time
-    "oversight": (0.80, 0.55, 0.96),  # management oversight within 8 weeks of the last
-    "supervision": (0.80, 0.55, 0.95),  # supervision within 6 weeks of the last
+    "oversight": (0.80, 0.35, 0.96),  # management oversight within 8 weeks of the last
+    "supervision": (0.80, 0.40, 0.95),  # supervision within 6 weeks of the last
     "iha_20wd": (0.45, 0.20, 0.80),  # initial health assessment within 20 working days
     "rha": (0.88, 0.65, 0.95),  # review health assessment on time
     "dental": (0.80, 0.60, 0.90),
@@ -45,7 +45,7 @@ QUALITY: dict[str, tuple[float, float, float]] = {
     "proceedings_26wk": (0.35, 0.20, 0.55),
     # rates and multipliers (not probabilities)
     "turnover": (0.14, 0.26, 0.11),  # annual leaving hazard of permanent social workers
-    "vacancy_gap_years": (0.90, 1.50, 0.65),  # mean time a post stays vacant after a leaver
+    "vacancy_gap_years": (1.40, 1.80, 0.65),  # mean time a post stays vacant after a leaver
     "agency_cover": (1.0, 1.0, 0.9),  # chance a vacancy is covered by an agency worker
     "move_rate": (1.00, 1.40, 0.80),  # placement moves hazard multiplier
     "residential": (1.00, 1.70, 0.75),  # residential placement choice multiplier

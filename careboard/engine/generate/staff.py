@@ -96,6 +96,13 @@ def establishment(ctx: Ctx, stock: dict[str, float]) -> pl.DataFrame:
     df = pl.DataFrame(
         rows, schema=["estb_post_id", "estb_team_id", "estb_role", "estb_fte", "s", "e"], orient="row"
     )
+    # some posts are part-time (never a manager's)
+    part = np.where(
+        df["estb_role"].is_in(["1", "2", "3"]).to_numpy(),
+        1.0,
+        ctx.rng.choice([1.0, 0.8, 0.6], size=df.height, p=[0.8, 0.12, 0.08]),
+    )
+    df = df.with_columns(estb_fte=pl.Series(part))
     return df
 
 
@@ -126,15 +133,19 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
     vacant0 = ~manager & (rng.random(n) < float(ctx.quality.at("vacancy_gap_years", np.array([0]))[0]) * 0.12)
     occupant = new_staff(n)
     start = t.copy()
-    converted_from = np.full(n, "", dtype=object)
     active = np.arange(n)
     first = True
+    base = ctx.t0 - 800
+    horizon = np.arange(base, ctx.end + 40 * 365, dtype=np.int64)
+    cum = np.cumsum(ctx.quality.at("turnover", (horizon - ctx.t0) // 30) / years)
     while active.size:
         k = len(active)
-        m = (t[active] - ctx.t0) // 30
-        turnover = ctx.quality.at("turnover", m)
-        turnover = np.where(manager[active], turnover * 0.6, turnover)
-        stay = (rng.exponential(1.0, k) / turnover * years).astype(np.int64) + 30
+        # leaving follows the month-by-month turnover rate: walk the cumulative hazard
+        scale = np.where(manager[active], 0.6, 1.0)
+        h0 = np.interp(start[active] - base, np.arange(len(cum)), cum)
+        target = h0 + rng.exponential(1.0, k) / scale
+        stay = np.searchsorted(cum, target).astype(np.int64) + base - start[active]
+        stay = np.maximum(stay, 30)
         is_vacant = vacant0[active] if first else np.zeros(k, dtype=bool)
         leave = np.where(is_vacant, start[active], start[active] + stay)
         perm = ~is_vacant
@@ -168,8 +179,6 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
         nxt = new_staff(k)
         occupant[active] = np.where(convert, a_staff, nxt)
         start[active] = leave + gap
-        del converted_from
-        converted_from = np.full(n, "", dtype=object)
         active = active[start[active] <= ctx.end]
         first = False
     i = np.concatenate(cols["i"]).astype(np.int64)
@@ -180,8 +189,7 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
     reason = np.concatenate(cols["reason"]).astype(str)
     keep = (e > s) & (s <= ctx.end)
     i, agency, s, e, staff, reason = i[keep], agency[keep], s[keep], e[keep], staff[keep], reason[keep]
-    fte = np.where(agency, 1.0, np.asarray(rng.choice([1.0, 0.8, 0.6], size=len(i), p=[0.8, 0.12, 0.08])))
-    fte = np.where(manager[i], 1.0, fte)
+    fte = posts["estb_fte"].to_numpy()[i]  # occupants, agency or not, work the post's hours
     prof = np.char.replace(staff, "ST", "SW")
     case_holder = role[i] == "5"
     order = np.lexsort((s, i))
@@ -438,7 +446,7 @@ def oversight(ctx: Ctx, sp: Spells, inv: pl.DataFrame) -> None:
     """Management oversight notes on open cases, by the manager of the team holding the case."""
     person, ref, start, end, _ = ctx.episodes.arrays()
     start = np.maximum(start, ctx.t0)
-    i, _due, actual = chain(ctx, start, end, [("d", 56)], "oversight", 40, 60)
+    i, _due, actual = chain(ctx, start, end, [("d", 56)], "oversight", 40, 120)
     notes = pl.DataFrame({"mano_person_id": person_ids(person[i]), "d": actual}).with_columns(
         mano_oversight_date=days_to_date(pl.Series(actual).to_numpy())
     )
@@ -454,6 +462,7 @@ def oversight(ctx: Ctx, sp: Spells, inv: pl.DataFrame) -> None:
         by_left="mano_person_id",
         by_right="invo_person_id",
         strategy="backward",
+        check_sortedness=False,
     )
     notes = notes.filter(pl.col("invo_professional_team").is_not_null())
     team = notes["invo_professional_team"].to_numpy().astype(str)
