@@ -127,14 +127,23 @@ def _drop_short_breaks(data: Dataset, periods: pl.DataFrame) -> pl.DataFrame:
     return with_status.filter(~short_break).drop("status", "status_end")
 
 
+def _ends_key(name: str, periods: Sequence[Period]) -> str:
+    return f"{name}@" + ",".join(p.end.isoformat() for p in periods)
+
+
 def looked_after_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
     """Children looked after at each period end: [person_id, cla_id, entered, left, period_end]."""
-    return (
-        open_in_periods(care_periods(data), "entered", "left", periods)
-        .drop("period_start")
-        .sort("entered")
-        .unique(["person_id", "period_end"], keep="last")
-    )
+
+    def build() -> pl.DataFrame:
+        return (
+            open_in_periods(care_periods(data), "entered", "left", periods)
+            .drop("period_start")
+            .sort("entered")
+            .unique(["person_id", "period_end"], keep="last")
+        )
+
+    frame: pl.DataFrame = cached(data, _ends_key("cla.looked_after_in", periods), build)
+    return frame
 
 
 def placements(data: Dataset) -> pl.DataFrame:
@@ -167,19 +176,24 @@ def placement_in(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
 
     Columns: person_id, period_end, placement_id, placement_start, placement_type, distance.
     """
-    return (
-        open_in_periods(placements(data), "start", "end", periods)
-        .sort("start")
-        .unique(["person_id", "period_end"], keep="last")
-        .select(
-            "person_id",
-            "period_end",
-            "placement_id",
-            placement_start="start",
-            placement_type="type",
-            distance="distance",
+
+    def build() -> pl.DataFrame:
+        return (
+            open_in_periods(placements(data), "start", "end", periods)
+            .sort("start")
+            .unique(["person_id", "period_end"], keep="last")
+            .select(
+                "person_id",
+                "period_end",
+                "placement_id",
+                placement_start="start",
+                placement_type="type",
+                distance="distance",
+            )
         )
-    )
+
+    frame: pl.DataFrame = cached(data, _ends_key("cla.placement_in", periods), build)
+    return frame
 
 
 def overdue_at(due: pl.Expr, as_at: pl.Expr = PERIOD_END) -> pl.Expr:
