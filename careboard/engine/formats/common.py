@@ -157,29 +157,31 @@ _SERIAL = r"^\d{1,7}(\.\d+)?$"
 
 
 def _date_text(expr: pl.Expr) -> pl.Expr:
-    """Text with the time of day removed and separators normalised: '3.4.2024' -> '3/4/2024'."""
+    """Text with the time of day removed and separators normalised: '3.4.2024' -> '3/4/2024'.
+
+    Each pattern is anchored so that values of other shapes fail at once (this runs on every
+    distinct date text of a file).
+    """
     text = expr.cast(pl.String).str.strip_chars().str.replace(_TIME_SUFFIX, "")
-    # dd-mm-yyyy and dd.mm.yyyy read as dd/mm/yyyy; ISO keeps its hyphens.
-    text = (
-        pl.when(text.str.contains(r"^\d{1,2}[-.]\d{1,2}[-.]\d{2,4}$"))
-        .then(text.str.replace_all(r"[-.]", "/"))
-        .otherwise(text)
-    )
-    return text.str.replace_all(r"[-\s]+", " ").str.replace_all(r"^(\d{4}) (\d{1,2}) (\d{1,2})$", "$1-$2-$3")
-
-
-def _month_names_fixed(text: pl.Expr) -> pl.Expr:
-    # "Sept" is common in English files and not a chrono month abbreviation.
-    return text.str.replace(r"(?i) sept ", " Sep ")
+    # dd-mm-yyyy and dd.mm.yyyy read as dd/mm/yyyy; ISO keeps its hyphens
+    text = text.str.replace(r"^(\d{1,2})[-.](\d{1,2})[-.](\d{2,4})$", "$1/$2/$3")
+    # 15-Jan-2024, 15  January 2024 -> 15 Jan 2024; "Sept" is not a chrono abbreviation
+    text = text.str.replace(r"^(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s-]+(\d{2,4})$", "$1 $2 $3")
+    return text.str.replace(r"^(\d{1,2}) (?i:sept) ", "$1 Sep ")
 
 
 def date_expr(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(parsed date, recognised shape) for a column of text, numbers, dates or datetimes.
 
     The second expression is true where the value looks like a date (so a null parse is an
-    impossible date rather than an unrecognised one).
+    impossible date rather than an unrecognised one). On a large column prefer
+    :func:`convert_frame`, which parses each distinct text once.
     """
-    text = _month_names_fixed(_date_text(expr))
+    return date_from_clean_text(_date_text(expr))
+
+
+def date_from_clean_text(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(parsed date, recognised shape) from text already cleaned by ``_date_text``."""
     parsed: list[pl.Expr] = []
     shaped: list[pl.Expr] = []
     for pattern, fmt in _DATE_SHAPES:
@@ -233,14 +235,18 @@ def _to_datetime(expr: pl.Expr, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
         epoch = pl.lit(EXCEL_EPOCH).cast(pl.Datetime("us"))
         return epoch + pl.duration(microseconds=micros, time_unit="us"), ok
     day, shaped = date_expr(expr)
+    return day.cast(pl.Datetime("us")) + _time_in_text(expr), shaped
+
+
+def _time_in_text(expr: pl.Expr) -> pl.Expr:
+    """The time of day in a date text: after the date, or an Excel serial's fraction."""
     text = expr.cast(pl.String).str.strip_chars()
     is_serial = text.str.contains(_SERIAL)
     fraction = text.cast(pl.Float64, strict=False).mod(1)
     serial_time = pl.duration(
         microseconds=(fraction * 86_400_000_000).round(0).cast(pl.Int64), time_unit="us"
     )
-    time = pl.when(is_serial).then(serial_time).otherwise(_time_of_day(expr))
-    return day.cast(pl.Datetime("us")) + time, shaped
+    return pl.when(is_serial).then(serial_time).otherwise(_time_of_day(expr))
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,14 +393,43 @@ def _parse_dates_once(raw: pl.DataFrame, table_name: str) -> pl.DataFrame:
         kind = field_kind(table_name, name)
         if kind not in ("date", "datetime") or raw.schema[name] != pl.String:
             continue
-        value, shaped = (
-            _to_date(pl.col(name), pl.String) if kind == "date" else _to_datetime(pl.col(name), pl.String)
-        )
-        lookup = raw.select(pl.col(name).unique()).select(
-            pl.col(name), value.alias(f"__v_{name}"), shaped.alias(f"__s_{name}")
-        )
+        lookup = _parse_distinct(raw.select(pl.col(name).unique()), name, kind)
         raw = raw.join(lookup, on=name, how="left", nulls_equal=True, maintain_order="left")
     return raw
+
+
+# The spellings most files use, tried first with one exact parse each (fast); the rest of the
+# distinct values go through every spelling.
+_FAST_DATE = ((r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"), (r"^\d{2}/\d{2}/\d{4}$", "%d/%m/%Y"))
+_FAST_DATETIME = (
+    (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+$", "%Y-%m-%dT%H:%M:%S%.f"),
+    (r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d+$", "%Y-%m-%d %H:%M:%S%.f"),
+    (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", "%Y-%m-%dT%H:%M:%S"),
+    (r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S"),
+)
+
+
+def _parse_distinct(distinct: pl.DataFrame, name: str, kind: str) -> pl.DataFrame:
+    """(text, parsed value, date-shaped) for each distinct text of a date column."""
+    formats = _FAST_DATE if kind == "date" else _FAST_DATETIME
+    col = pl.col(name)
+    tries = [
+        pl.when(col.str.contains(shape)).then(
+            col.str.strptime(pl.Date, f, strict=False)
+            if kind == "date"
+            else col.str.strptime(pl.Datetime("us"), f, strict=False)
+        )
+        for shape, f in formats
+    ]
+    fast = distinct.with_columns(pl.coalesce(tries).alias(f"__v_{name}"))
+    done = fast.filter(pl.col(f"__v_{name}").is_not_null()).with_columns(pl.lit(True).alias(f"__s_{name}"))
+    rest = fast.filter(pl.col(f"__v_{name}").is_null()).select(name)
+    # the cleaned text is materialised once, then every spelling is tried on it
+    rest = rest.with_columns(_date_text(col).alias("__t"))
+    day, shaped = date_from_clean_text(pl.col("__t"))
+    value = day if kind == "date" else day.cast(pl.Datetime("us")) + _time_in_text(col)
+    slow = rest.select(col, value.alias(f"__v_{name}"), shaped.alias(f"__s_{name}"))
+    return pl.concat([done, slow], how="vertical")
 
 
 def _date_checks(
