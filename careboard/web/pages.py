@@ -91,10 +91,16 @@ def fmt_count(value: float | None) -> str:
 
 
 def shown(
-    unit: Unit, numerator: float | None, denominator: float | None, value: float | None, suppress: bool
+    unit: Unit,
+    numerator: float | None,
+    denominator: float | None,
+    value: float | None,
+    suppress: bool,
+    withheld: bool = False,
 ) -> dict[str, Any]:
-    """Value, numerator and denominator as text, withheld as [c] for small numbers when ``suppress``."""
-    if suppress and primary(unit, numerator, denominator):
+    """Value, numerator and denominator as text, withheld as [c] for small numbers when ``suppress``
+    (or when ``withheld``: a cell hidden so that a small one cannot be worked out from a total)."""
+    if suppress and (withheld or primary(unit, numerator, denominator)):
         return {"value": SUPPRESSED, "numerator": SUPPRESSED, "denominator": SUPPRESSED, "suppressed": True}
     return {
         "value": fmt_value(value, unit),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from careboard.engine.calendar import month_ends
 from careboard.engine.indicators.core import Indicator, Period, children
+from careboard.engine.reports.suppression import Cell, primary, secondary
 from careboard.engine.store import Dataset
 from careboard.web import access
 from careboard.web.audit.trail import record
@@ -21,7 +22,7 @@ from careboard.web.charts import trend_chart
 from careboard.web.data import values as stored
 from careboard.web.data.loads import NoData, current_dataset
 from careboard.web.data.models import Commentary, DataLoad
-from careboard.web.data.values import GroupKind, values_over
+from careboard.web.data.values import GroupKind, Value, values_over
 from careboard.web.pages import (
     chosen_month,
     fmt_value,
@@ -98,6 +99,19 @@ def _month(request: HttpRequest, load: DataLoad) -> date:
     return month
 
 
+def _secondary(ind: Indicator, values: list[Value]) -> set[str]:
+    """Groups to withhold so that no small cell can be worked out from the council total."""
+    cells = [
+        Cell(
+            v.group_id,
+            v.denominator if ind.unit == "percent" else v.numerator,
+            primary(ind.unit, v.numerator, v.denominator),
+        )
+        for v in values
+    ]
+    return secondary(cells)
+
+
 def _breakdown(
     request: HttpRequest,
     ind: Indicator,
@@ -116,9 +130,10 @@ def _breakdown(
         values = [v for v in values if v.group_id in allowed]
     elif kind == "team" and scope is not None:
         values = [v for v in values if v.group_id in scope]
+    withheld = _secondary(ind, values) if suppress else set()
     rows = []
     for v in sorted(values, key=lambda v: names.get(v.group_id, v.group_id)):
-        text = shown(ind.unit, v.numerator, v.denominator, v.value, suppress)
+        text = shown(ind.unit, v.numerator, v.denominator, v.value, suppress, v.group_id in withheld)
         rows.append(
             {
                 "id": v.group_id,

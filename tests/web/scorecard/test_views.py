@@ -5,6 +5,8 @@ from careboard.web.data import closing
 from careboard.web.data.models import Commentary
 from tests.web.conftest import client_for
 
+FEB = date(2026, 2, 28)
+
 
 def test_the_scorecard_shows_each_indicator_with_value_counts_targets_and_rag_in_words(users, loaded):
     html = client_for(users["board_member"]).get("/scorecard/?month=2026-02-28").content.decode()
@@ -101,3 +103,16 @@ def test_the_performance_lead_writes_commentary(users, loaded):
     assert Commentary.objects.get().text == "Visits fell."
     html = client.get("/indicators/TV01/?month=2026-02-28").content.decode()
     assert "Visits fell." in html
+
+
+def test_a_second_team_is_withheld_so_a_small_one_cannot_be_worked_out():
+    from careboard.web.data.values import Value
+    from careboard.web.scorecard.views import _secondary
+    from tests.web.factories import VISITS
+
+    def team(group_id, numerator, denominator):
+        return Value("TV01", FEB, FEB, "team", group_id, numerator, denominator, None, None, None, "")
+
+    values = [team("T1", 2.0, 3.0), team("T2", 40.0, 50.0), team("T3", 60.0, 80.0)]
+    assert _secondary(VISITS, values) == {"T1", "T2"}
+    assert _secondary(VISITS, [team("T2", 40.0, 50.0), team("T3", 60.0, 80.0)]) == set()
