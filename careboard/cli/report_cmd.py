@@ -104,6 +104,7 @@ def monthly(
     out: Path | None,
 ) -> None:
     """Write the monthly improvement summary for the month ending AS-AT."""
+    from careboard.engine.indicators import catalogue
     from careboard.engine.indicators.targets import load_targets
     from careboard.engine.reports import rendered
     from careboard.engine.reports.monthly import UnknownTeam, build_monthly_report
@@ -123,6 +124,10 @@ def monthly(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--targets") from None
     data = read_dataset(data_dir)
+    notes = _commentary(commentary)
+    unknown = sorted(k for k in notes if k != "_summary" and k not in catalogue())
+    for key in unknown:
+        click.echo(f"warning: commentary for {key!r} left out: no such indicator", err=True)
     try:
         model = build_monthly_report(
             data,
@@ -130,7 +135,7 @@ def monthly(
             audience=audience,
             team=team,
             council=council,
-            commentary=_commentary(commentary),
+            commentary=notes,
             targets=target_list,
             loaded_at=loaded,
             data_issues=issues,

@@ -81,3 +81,15 @@ def test_it_refuses_a_date_that_is_not_a_date(folder):
     result = CliRunner().invoke(main, ["report", "monthly", "--data", str(folder), "--as-at", "31/10/2026"])
     assert result.exit_code == 2
     assert "is not a date like 2026-10-31" in result.output
+
+
+def test_it_warns_of_commentary_for_an_indicator_it_does_not_know(folder, tmp_path):
+    commentary = tmp_path / "commentary.json"
+    commentary.write_text(json.dumps({"no_such_measure": "text"}))
+    result = CliRunner().invoke(
+        main,
+        ["report", "monthly", "--data", str(folder), "--as-at", "2026-10-31", "--months", "2",
+         "--format", "html", "--commentary", str(commentary), "--out", str(tmp_path / "r.html")],
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert "commentary for 'no_such_measure' left out" in result.output
