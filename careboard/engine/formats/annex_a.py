@@ -22,11 +22,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 import fastexcel
 import polars as pl
-import xlsxwriter  # type: ignore[import-untyped]
 from fastexcel import FastExcelError
 
 from careboard.engine.formats import annex_a_codes as codes
@@ -40,6 +40,7 @@ from careboard.engine.formats.common import (
     is_blank,
     neutralise_formulas,
     norm_heading,
+    write_xlsx,
 )
 from careboard.engine.issues import Issue
 from careboard.engine.schema import table
@@ -459,12 +460,16 @@ def _list_number(sheet: str) -> int | None:
 
 
 def _match_heading(spec: ListSpec, heading: str) -> Col | None:
-    key = norm_heading(heading)
+    return _heading_match(spec.number, norm_heading(heading))
+
+
+@cache
+def _heading_match(number: int, key: str) -> Col | None:
     if not key:
         return None
+    spec = LISTS[number]
     for col in spec.columns:
-        names = [norm_heading(n) for n in (col.heading, *col.also)]
-        if key in names:
+        if key in [norm_heading(n) for n in (col.heading, *col.also)]:
             return col
     # small additions or losses: "Date of Adoption Order " / "(Y/N))" / "Age of child"
     for col in spec.columns:
@@ -719,41 +724,12 @@ def write(data: Dataset, out: Path, *, as_at: date | None = None, year: int | No
     path = out if out.suffix.lower() == ".xlsx" else out / f"annex_a_{as_at.isoformat()}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     frames = lists(data, as_at=as_at, start=start)
-    book = xlsxwriter.Workbook(
-        str(path),
-        {
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "constant_memory": True,
-        },
+    write_xlsx(
+        path,
+        {f"List {n}": neutralise_formulas(frame) for n, frame in frames.items()},
+        date_format=DATE_FORMAT,
     )
-    try:
-        date_cell = book.add_format({"num_format": DATE_FORMAT})
-        bold = book.add_format({"bold": True})
-        for number, frame in frames.items():
-            _write_sheet(book, f"List {number}", neutralise_formulas(frame), date_cell, bold)
-    finally:
-        book.close()
     return [path]
-
-
-def _write_sheet(
-    book: xlsxwriter.Workbook, name: str, frame: pl.DataFrame, date_cell: object, bold: object
-) -> None:
-    sheet = book.add_worksheet(name)
-    sheet.write_row(0, 0, frame.columns, bold)
-    is_date = [frame.schema[c] == pl.Date for c in frame.columns]
-    for r, row in enumerate(frame.iter_rows(), start=1):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if is_date[c]:
-                sheet.write_datetime(r, c, value, date_cell)
-            elif isinstance(value, str):
-                sheet.write_string(r, c, value)
-            else:
-                sheet.write_number(r, c, value)
 
 
 def _months_before(day: date, months: int) -> date:
