@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 
 from careboard.engine.calendar import month_end, month_ends
-from careboard.engine.indicators.core import Unit
+from careboard.engine.indicators.core import Unit, cached
 from careboard.engine.reports.suppression import SUPPRESSED, primary
+from careboard.engine.store import Dataset
 from careboard.web.data.models import DataLoad
 from careboard.web.data.values import closed_months
 
@@ -110,22 +111,34 @@ def shown(
     }
 
 
-def team_names(data: Any) -> dict[str, str]:
-    dept = data["ssd_department"]
-    return {
-        str(r["dept_team_id"]): str(r["dept_team_name"] or r["dept_team_id"])
-        for r in dept.select("dept_team_id", "dept_team_name").iter_rows(named=True)
-        if r["dept_team_id"] is not None
-    }
+def team_names(data: Dataset) -> dict[str, str]:
+    """Team id -> name, built once per loaded dataset."""
+
+    def build() -> dict[str, str]:
+        dept = data["ssd_department"]
+        return {
+            str(r["dept_team_id"]): str(r["dept_team_name"] or r["dept_team_id"])
+            for r in dept.select("dept_team_id", "dept_team_name").iter_rows(named=True)
+            if r["dept_team_id"] is not None
+        }
+
+    names: dict[str, str] = cached(data, "web.team_names", build)
+    return names
 
 
-def worker_names(data: Any) -> dict[str, str]:
-    prof = data["ssd_professionals"]
-    return {
-        str(r["prof_professional_id"]): str(r["prof_professional_name"] or r["prof_professional_id"])
-        for r in prof.select("prof_professional_id", "prof_professional_name").iter_rows(named=True)
-        if r["prof_professional_id"] is not None
-    }
+def worker_names(data: Dataset) -> dict[str, str]:
+    """Worker id -> name, built once per loaded dataset."""
+
+    def build() -> dict[str, str]:
+        prof = data["ssd_professionals"]
+        return {
+            str(r["prof_professional_id"]): str(r["prof_professional_name"] or r["prof_professional_id"])
+            for r in prof.select("prof_professional_id", "prof_professional_name").iter_rows(named=True)
+            if r["prof_professional_id"] is not None
+        }
+
+    names: dict[str, str] = cached(data, "web.worker_names", build)
+    return names
 
 
 def parse_month(text: str) -> date | None:

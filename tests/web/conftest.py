@@ -9,6 +9,7 @@ from django.test import Client
 from careboard.web.accounts.models import Role, User
 from careboard.web.data import loads, values
 from careboard.web.data.models import DataLoad
+from careboard.web.scorecard import build
 from careboard.web.worklists import items
 from tests.web import factories
 
@@ -36,10 +37,12 @@ def _isolated(settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
     loads.forget_memory()
     values.forget_live()
     items.forget()
+    build.forget_rendered()
     yield
     loads.forget_memory()
     values.forget_live()
     items.forget()
+    build.forget_rendered()
 
 
 @pytest.fixture

@@ -157,7 +157,7 @@ _live: dict[tuple[str, date, GroupKind, tuple[int, int], str | None], list[Value
 _live_lock = threading.Lock()
 
 
-def _targets_version() -> tuple[int, int]:
+def targets_version() -> tuple[int, int]:
     agg = Target.objects.aggregate(n=Count("id"), last=Max("id"))
     return int(agg["n"] or 0), int(agg["last"] or 0)
 
@@ -166,7 +166,7 @@ def _live_values(
     load: DataLoad, data: Dataset, period_end: date, kind: GroupKind, only: str | None = None
 ) -> list[Value]:
     """Live values of every indicator (or ``only`` one, as an indicator page needs), cached."""
-    base = (f"{load.pk}-{load.token}", period_end, kind, _targets_version())
+    base = (f"{load.pk}-{load.token}", period_end, kind, targets_version())
     with _live_lock:
         hit = _live.get((*base, only))
         whole = _live.get((*base, None)) if only is not None else None

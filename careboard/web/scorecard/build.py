@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from careboard.engine.calendar import month_ends
 from careboard.engine.indicators.core import AREAS, Indicator
@@ -13,11 +17,16 @@ from careboard.engine.reports.suppression import primary
 from careboard.engine.store import Dataset
 from careboard.web.charts import sparkline
 from careboard.web.data import values as stored
-from careboard.web.data.models import DataLoad
-from careboard.web.data.values import GroupKind, Value, comparators, values_over
+from careboard.web.data.models import DataLoad, MonthClose
+from careboard.web.data.values import GroupKind, Value, comparators, targets_version, values_over
 from careboard.web.pages import direction_text, fmt_value, rag_tag, shown
 
 SERIES_MONTHS = 12
+
+# Rendered scorecard tables, shared by every user who sees the same thing (same load, month, team,
+# suppression, closed months and targets): a board meeting's worth of readers costs one render.
+_rendered: dict[tuple[object, ...], SafeString] = {}
+_rendered_lock = threading.Lock()
 
 
 @dataclass
@@ -117,3 +126,34 @@ def _trend_label(ind: Indicator, points: list[float | None]) -> str:
         f"{ind.title}, last {len(points)} months: from {fmt_value(known[0], ind.unit)} "
         f"to {fmt_value(known[-1], ind.unit)}"
     )
+
+
+def tables_html(
+    load: DataLoad, data: Dataset, month: date, team_id: str | None, suppress: bool
+) -> SafeString:
+    """The scorecard's tables as HTML, rendered once per distinct content and kept in memory."""
+    ends = month_ends(month, SERIES_MONTHS + 1)
+    closes = tuple(
+        MonthClose.objects.filter(superseded=False, period_end__in=ends)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    key = (f"{load.pk}-{load.token}", month, team_id, suppress, closes, targets_version())
+    with _rendered_lock:
+        hit = _rendered.get(key)
+    if hit is not None:
+        return hit
+    areas = build(load, data, month, team_id, suppress)
+    html = mark_safe(
+        render_to_string("scorecard/_tables.html", {"areas": areas, "month": month, "team": team_id})
+    )
+    with _rendered_lock:
+        if len(_rendered) > 512:
+            _rendered.clear()
+        _rendered[key] = html
+    return html
+
+
+def forget_rendered() -> None:
+    with _rendered_lock:
+        _rendered.clear()

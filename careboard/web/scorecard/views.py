@@ -33,7 +33,7 @@ from careboard.web.pages import (
     team_names,
     worker_names,
 )
-from careboard.web.scorecard.build import build
+from careboard.web.scorecard.build import tables_html
 
 CHILDREN_SHOWN = 500
 TREND_MONTHS = 24
@@ -73,13 +73,12 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     if month is None:
         return no_data(request)
     suppress = access.suppresses_small_numbers(request.user)
-    areas = build(load, data, month, team, suppress)
     return render(
         request,
         "scorecard/scorecard.html",
         {
             "nav": "scorecard",
-            "areas": areas,
+            "tables": tables_html(load, data, month, team, suppress),
             "month": month,
             "month_closed": any(c.closed for c in choices if c.period_end == month),
             "choices": choices,

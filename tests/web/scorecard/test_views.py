@@ -116,3 +116,16 @@ def test_a_second_team_is_withheld_so_a_small_one_cannot_be_worked_out():
     values = [team("T1", 2.0, 3.0), team("T2", 40.0, 50.0), team("T3", 60.0, 80.0)]
     assert _secondary(VISITS, values) == {"T1", "T2"}
     assert _secondary(VISITS, [team("T2", 40.0, 50.0), team("T3", 60.0, 80.0)]) == set()
+
+
+def test_a_recomputed_month_is_shown_at_once_despite_the_rendered_cache(users, loaded):
+    from careboard.web.data.models import Target
+
+    closing.close_month(FEB, "pat")
+    client = client_for(users["board_member"])
+    assert ">Red<" in client.get("/scorecard/?month=2026-02-28").content.decode()
+    Target.objects.create(
+        indicator_id="TV01", from_date=date(2025, 1, 1), lower=0, upper=50, set_by_name="p", reason="r"
+    )
+    closing.close_month(FEB, "pat", recompute=True, reason="new targets")
+    assert ">Red<" not in client.get("/scorecard/?month=2026-02-28").content.decode()
