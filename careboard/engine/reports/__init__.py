@@ -2,15 +2,21 @@
 
 Build the report model with :func:`careboard.engine.reports.monthly.build_monthly_report` (or
 :func:`~careboard.engine.reports.monthly.assemble` from figures already computed), then
-:func:`render` it. :func:`monthly_report` does both: it is what the CLI and the web app call.
+:func:`render` it. :func:`monthly_report` does both in one call, for the web app's download.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
+from careboard.engine.indicators.core import Settings
+from careboard.engine.indicators.targets import Target
 from careboard.engine.reports import render_docx, render_html, render_pdf
 from careboard.engine.reports.model import AUDIENCES, FORMATS, Audience, Format, MonthlyReport
+from careboard.engine.reports.monthly import build_monthly_report
+from careboard.engine.store import Dataset
 
 MEDIA_TYPES: dict[Format, str] = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -53,6 +59,42 @@ def rendered(report: MonthlyReport, fmt: Format) -> RenderedReport:
     return RenderedReport(render(report, fmt), filename(report, fmt), MEDIA_TYPES[fmt])
 
 
+def monthly_report(
+    data: Dataset,
+    as_at: date,
+    fmt: Format,
+    *,
+    audience: Audience = "board",
+    settings: Settings | None = None,
+    targets: Sequence[Target] = (),
+    commentary: Mapping[str, str] | None = None,
+    team: str | None = None,
+    council: str | None = None,
+    loaded_at: datetime | date | None = None,
+    data_issues: Sequence[str] = (),
+    months: int = 13,
+) -> RenderedReport:
+    """The monthly improvement summary as a file: what the CLI and the web app's download call.
+
+    ``commentary`` maps indicator ids to text (``"_summary"`` for the whole report); ``team`` is a
+    dept_team_id (raises ``UnknownTeam``, a ValueError, when the dataset has no such team).
+    """
+    report = build_monthly_report(
+        data,
+        as_at,
+        settings=settings,
+        targets=targets,
+        commentary=commentary,
+        audience=audience,
+        team=team,
+        council=council,
+        loaded_at=loaded_at,
+        data_issues=data_issues,
+        months=months,
+    )
+    return rendered(report, fmt)
+
+
 __all__ = [
     "AUDIENCES",
     "FORMATS",
@@ -62,6 +104,7 @@ __all__ = [
     "MonthlyReport",
     "RenderedReport",
     "filename",
+    "monthly_report",
     "render",
     "rendered",
 ]

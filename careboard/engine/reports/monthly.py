@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from careboard.engine.calendar import month_ends
+from careboard.engine.calendar import month_end, month_ends
 from careboard.engine.indicators import core, load_comparators, scorecard
 from careboard.engine.indicators.catalogue import catalogue
 from careboard.engine.indicators.core import AREAS, By, Indicator, Period, Settings, series
@@ -314,8 +314,14 @@ def definition(ind: Indicator, lower: float | None, upper: float | None) -> Defi
 
 def data_note(req: Request, month: date) -> tuple[str, ...]:
     loaded = req.loaded_at
+    whole_month = month_end(month) == month
+    span = (
+        f"for the month ending {month:%d %B %Y}"
+        if whole_month
+        else f"for the month to date (1 to {month:%d %B %Y})"
+    )
     lines = [
-        f"Figures are as at {req.as_at:%d %B %Y}, for the month ending {month:%d %B %Y}.",
+        f"Figures are as at {req.as_at:%d %B %Y}, {span}.",
         f"The data were loaded on {loaded:%d %B %Y %H:%M}."
         if isinstance(loaded, datetime)
         else f"The data were loaded on {loaded:%d %B %Y}."

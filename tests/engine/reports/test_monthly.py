@@ -169,3 +169,11 @@ def test_a_report_for_one_team_has_no_team_breakdown(request_for):
     assert report.team_breakdowns == ()
     assert report.team == "North"
     assert report.subtitle == "Anyshire - North: October 2026"
+
+
+def test_the_data_note_says_when_a_month_is_not_yet_over(figures, request_for):
+    from careboard.engine.reports.monthly import Request
+
+    req = Request(as_at=AS_AT.replace(day=15), council="Anyshire")
+    note = assemble(INDICATORS, figures, req).data_note
+    assert note[0] == "Figures are as at 15 October 2026, for the month to date (1 to 15 October 2026)."

@@ -118,3 +118,14 @@ def _text(content: bytes, kind: str) -> str:
     parts = [p.text for p in doc.paragraphs]
     parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
     return "\n".join(parts)
+
+
+def test_one_call_gives_the_file_its_name_and_media_type(data):
+    from careboard.engine.reports import monthly_report
+
+    result = monthly_report(
+        data, AS_AT, "html", audience="members", months=2, commentary={"_summary": "Hello."}
+    )
+    assert result.filename == "improvement-summary-2026-10-members.html"
+    assert result.media_type == "text/html; charset=utf-8"
+    assert b"Hello." in result.content and b"OFFICIAL" in result.content
