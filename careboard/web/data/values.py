@@ -163,10 +163,15 @@ def targets_version() -> tuple[int, int]:
 
 
 def _live_values(
-    load: DataLoad, data: Dataset, period_end: date, kind: GroupKind, only: str | None = None
+    load: DataLoad,
+    data: Dataset,
+    period_end: date,
+    kind: GroupKind,
+    only: str | None = None,
+    version: tuple[int, int] | None = None,
 ) -> list[Value]:
     """Live values of every indicator (or ``only`` one, as an indicator page needs), cached."""
-    base = (f"{load.pk}-{load.token}", period_end, kind, targets_version())
+    base = (f"{load.pk}-{load.token}", period_end, kind, version or targets_version())
     with _live_lock:
         hit = _live.get((*base, only))
         whole = _live.get((*base, None)) if only is not None else None
@@ -247,9 +252,12 @@ def values_over(
             qs = qs.filter(indicator_id=only)
         for ind_id, start, end, gid, num, den, val, lo, up, rg, close_end in qs:
             out[close_end].append(Value(ind_id, start, end, kind, gid, num, den, val, lo, up, rg))
-    for period_end in period_ends:
-        if period_end not in closes:
-            out[period_end] = month_values(load, data, period_end, kind, group_ids, only)[0]
+    open_months = [d for d in period_ends if d not in closes]
+    version = targets_version() if open_months else (0, 0)
+    wanted = set(group_ids) if group_ids is not None else None
+    for period_end in open_months:
+        live = _live_values(load, data, period_end, kind, only, version)
+        out[period_end] = live if wanted is None else [v for v in live if v.group_id in wanted]
     return out
 
 
