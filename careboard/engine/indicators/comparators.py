@@ -3,8 +3,9 @@
 ``comparators.csv`` beside this module holds the latest England figure for each indicator with a
 published national equivalent (from the DfE releases listed in ``reference/national_indicators.csv``),
 with its year and source. It holds no statistical-neighbour rows: careboard has no real figures for
-them. A council adds them (comparator "Statistical neighbours") in its own copy of the file and
-passes that path to :func:`load_comparators` (``careboard indicators compute --comparators FILE``).
+them. A council adds them (comparator "Statistical neighbours", with the year and the source of
+the figure) in its own copy of the file and passes that path to :func:`load_comparators`, or edits
+this file in its deployment; the monthly report shows neighbours wherever a row exists.
 """
 
 from __future__ import annotations
