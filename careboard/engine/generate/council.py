@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from careboard.engine.generate import extras
 from careboard.engine.generate import params as P
 from careboard.engine.generate.care import care_journeys
 from careboard.engine.generate.context import CareLog, Ctx, Intervals, person_ids
@@ -131,8 +132,15 @@ def generate_council(
     oversight(ctx, spells, inv)
     _people(ctx)
     _population(ctx, start, end)
-    tables = _censor(ctx.out.build(), end)
-    return {name: tables.get(name, TABLES[name].empty()) for name in TABLES}
+    built = _censor(ctx.out.build(), end)
+    tables = {name: built.get(name, TABLES[name].empty()) for name in TABLES}
+    extras.held_by(tables)
+    extras.caseloads(tables, end)
+    extras.disabilities(tables, ctx.rng)
+    extras.immigration(tables, end)
+    extras.early_help(tables, ctx.rng, end)
+    extras.previous_permanence(tables, ctx.rng)
+    return tables
 
 
 def _children_already_in_care(ctx: Ctx) -> None:
@@ -353,10 +361,9 @@ def _censor(tables: dict[str, pl.DataFrame], end: date) -> dict[str, pl.DataFram
                 + [pl.when(pl.col(c) > end).then(None).otherwise(pl.col(c)).alias(c) for c in ends]
             )
         out[name] = df
-    out["ssd_permanence"] = _censor_dates(out.get("ssd_permanence"), end)
-    out["ssd_pre_proceedings"] = _censor_dates(out.get("ssd_pre_proceedings"), end)
-    out["ssd_cla_placement"] = _censor_dates(out.get("ssd_cla_placement"), end)
-    out["ssd_missing"] = _censor_dates(out.get("ssd_missing"), end)
+    for name in ("ssd_permanence", "ssd_pre_proceedings", "ssd_cla_placement", "ssd_missing"):
+        if name in out:
+            out[name] = _censor_dates(out[name], end)
     con = out.get("ssd_contacts")
     if con is not None:
         limit = pl.datetime(end.year, end.month, end.day) + pl.duration(days=1)
@@ -384,9 +391,7 @@ def _censor(tables: dict[str, pl.DataFrame], end: date) -> dict[str, pl.DataFram
     return out
 
 
-def _censor_dates(df: pl.DataFrame | None, end: date) -> pl.DataFrame:
-    if df is None:
-        return pl.DataFrame()
+def _censor_dates(df: pl.DataFrame, end: date) -> pl.DataFrame:
     dates = [c for c, t in df.schema.items() if t == pl.Date]
     df = df.with_columns(pl.when(pl.col(c) > end).then(None).otherwise(pl.col(c)).alias(c) for c in dates)
     return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in dates)) if dates else df
