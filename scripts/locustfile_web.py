@@ -5,15 +5,20 @@
         -t 60s --host http://127.0.0.1:8000
 
 Each simulated user signs in once as the demo board member, then reads pages with 1-2 s between
-them. Locust is not a careboard dependency: install it in a separate environment to run this.
+them. With CAREBOARD_BENCH_SESSIONS naming a file of session keys (scripts/bench_web.py
+--sessions 50) the users start signed in instead, so the run measures pages, not password hashing.
+Locust is not a careboard dependency: install it in a separate environment to run this.
 """
 
 import os
 import random
+from pathlib import Path
 
 from locust import HttpUser, between, task  # type: ignore[import-not-found]
 
 PASSWORD = os.environ.get("CAREBOARD_BENCH_PASSWORD", "")
+SESSIONS_FILE = os.environ.get("CAREBOARD_BENCH_SESSIONS", "")
+SESSIONS = Path(SESSIONS_FILE).read_text(encoding="utf-8").split() if SESSIONS_FILE else []
 INDICATORS = ["cin_visits_in_time", "cp_visits_in_time", "cla_reviews_in_time", "contacts_decided_24h"]
 
 
@@ -21,6 +26,9 @@ class BoardMember(HttpUser):  # type: ignore[misc]
     wait_time = between(1, 2)
 
     def on_start(self) -> None:
+        if SESSIONS:
+            self.client.cookies.set("sessionid", SESSIONS.pop(), domain="127.0.0.1")
+            return
         self.client.get("/login/")
         token = self.client.cookies.get("csrftoken", "")
         self.client.post(
