@@ -846,9 +846,11 @@ def _sheet_xml(frame: pl.DataFrame) -> str:
             ).alias("x")
         )
         parts.append(xml["x"].str.join("").item())
+    # the used range, so readers that pad rows to it (openpyxl) see every row at full width
+    last = f"{_column_letter(max(frame.width, 1) - 1)}{frame.height + 1}"
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_NS}">'
-        f"<sheetData>{''.join(parts)}</sheetData></worksheet>"
+        f'<dimension ref="A1:{last}"/><sheetData>{"".join(parts)}</sheetData></worksheet>'
     )
 
 
@@ -909,6 +911,7 @@ def write_xlsx(path: Path, sheets: Mapping[str, pl.DataFrame], *, date_format: s
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
         '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
         '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
         "</styleSheet>"
     )
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as z:
