@@ -153,3 +153,16 @@ def test_export_needs_exactly_one_of_as_at_and_year(tmp_path: Path):
         result = CliRunner().invoke(main, ["export", "annex-a", "--data", str(data), "--out", "x", *extra])
         assert result.exit_code == 2
         assert "exactly one" in result.output
+
+
+def test_an_xml_bomb_is_refused_quickly_with_a_clear_message(tmp_path: Path):
+    from tests.engine.formats.test_common import BILLION_LAUGHS
+
+    bomb = tmp_path / "census.xml"
+    bomb.write_text(
+        BILLION_LAUGHS.replace("<Message><Header>", "<Message><Header><Collection>CSWW</Collection>")
+    )
+    result = CliRunner().invoke(main, ["validate", str(bomb)])
+    assert result.exit_code == 1
+    assert "census.xml" in result.output
+    assert "lollol" not in result.output

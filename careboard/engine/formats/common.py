@@ -544,7 +544,6 @@ def missing_required(
 
 FLAG_FIELDS: frozenset[str] = frozenset(
     {
-        "pers_upn_unknown",
         "pers_send_flag",
         "pers_is_mother",
         "cine_referral_nfa",

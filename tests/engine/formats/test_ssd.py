@@ -243,3 +243,19 @@ def test_a_postgresql_ssd_database_reads_with_its_types(pg_schema: str):
     assert [(i.code, i.table, i.row, i.value) for i in result.issues] == [
         ("UNKNOWN_CHILD", "ssd_contacts", 2, "7")
     ]
+
+
+def test_a_generated_council_survives_the_round_trip(tmp_path: Path):
+    from careboard.engine.generate import generate_council
+
+    data = Dataset(
+        generate_council(
+            seed=11, population=1500, start=date(2024, 4, 1), end=date(2025, 3, 31), journey="steady"
+        )
+    )
+    ssd.write(data, tmp_path / "ssd")
+    back = ssd.read([tmp_path / "ssd"])
+    assert back.errors == []
+    for name in data:
+        if data[name].height:
+            assert back.tables[name].equals(data[name]), name

@@ -149,3 +149,9 @@ def test_swe_numbers_are_padded_for_the_census():
 def test_the_public_sample_reads():
     result = csww.read([SHARED / "samples" / "csww" / "social_work_workforce_2022.xml"])
     assert result.tables["cb_staff"].height == 30
+
+
+def test_a_census_too_old_is_flagged(tmp_path: Path):
+    path = tmp_path / "csww.xml"
+    path.write_text(_message(_worker()).replace("<Year>2025</Year>", "<Year>2012</Year>"))
+    assert [i.code for i in csww.read([path]).issues] == ["YEAR_UNSUPPORTED", "ELEMENT_NOT_HELD"]
