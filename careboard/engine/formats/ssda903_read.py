@@ -283,7 +283,7 @@ def _flatten_child(child: etree._Element, rows: dict[str, list[dict[str, str | i
         rows[name].append(record)
 
     add("header", base, line)
-    if base.get("UASC") or base.get("DUC"):
+    if base.get("UASC") == "1" or base.get("DUC"):
         add("uasc", base, line)
     if base.get("IN_TOUCH") is not None:
         add("oc3", base, line)

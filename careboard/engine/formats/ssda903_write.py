@@ -51,7 +51,7 @@ def tables_for_year(data: Data, year: int) -> dict[str, pl.DataFrame]:
     )
     oc3 = oc3.join(in_care_at_birthday, on="CHILD", how="anti")
     ids = pl.concat([episodes["CHILD"], oc3["CHILD"]]).unique()
-    header = _header(person, ids, year)
+    header = _header(person, ids, episodes["CHILD"], year)
     dob = header.select("CHILD", "DOB")
     out = {
         "header": header,
@@ -70,14 +70,17 @@ def tables_for_year(data: Data, year: int) -> dict[str, pl.DataFrame]:
     }
 
 
-def _header(person: pl.DataFrame, ids: pl.Series, year: int) -> pl.DataFrame:
+def _header(person: pl.DataFrame, ids: pl.Series, looked_after: pl.Series, year: int) -> pl.DataFrame:
+    # Motherhood is asked only of children looked after in the year, not of care leavers (628).
+    mother = pl.col("pers_is_mother").replace_strict({"Y": "1", "N": "0"}, default=None)
+    in_care = pl.col("pers_person_id").is_in(looked_after.implode())
     return person.filter(pl.col("pers_person_id").is_in(ids.implode())).select(
         pl.col("pers_person_id").alias("CHILD"),
         _sex_for_year(pl.col("pers_sex"), year).alias("SEX"),
         pl.col("pers_dob").alias("DOB"),
         pl.col("pers_ethnicity").alias("ETHNIC"),
         pl.col("pers_upn_unknown").alias("UPN"),
-        pl.col("pers_is_mother").replace_strict({"Y": "1", "N": "0"}, default=None).alias("MOTHER"),
+        pl.when(in_care).then(mother).alias("MOTHER"),
         pl.lit(None, pl.Date).alias("MC_DOB"),
     )
 
@@ -188,10 +191,17 @@ def _reviews(data: Data, dob: pl.DataFrame, start: date, end: date) -> pl.DataFr
 
 
 def _uasc(data: Data, header: pl.DataFrame, year: int) -> pl.DataFrame:
+    """Children who were unaccompanied asylum seekers at some time in the year. The DfE's date
+    UASC ceased is the 18th birthday unless the status ended earlier, so it is known in advance
+    (205B compares it with the birthday; 104 refuses one before the year starts)."""
     uasc = _get(data, "ssd_immigration_status").filter(pl.col("immi_immigration_status") == "UASC")
     latest = uasc.sort("immi_immigration_status_end_date", nulls_last=True).group_by("immi_person_id").last()
-    return header.join(latest, left_on="CHILD", right_on="immi_person_id").select(
-        "CHILD", "SEX", "DOB", pl.col("immi_immigration_status_end_date").alias("DUC")
+    start, _ = spec.year_bounds(year)
+    duc = pl.coalesce(pl.col("immi_immigration_status_end_date"), pl.col("DOB").dt.offset_by("18y"))
+    return (
+        header.join(latest, left_on="CHILD", right_on="immi_person_id")
+        .select("CHILD", "SEX", "DOB", duc.alias("DUC"))
+        .filter(pl.col("DUC") >= start)
     )
 
 
@@ -361,8 +371,13 @@ def _previous_permanence(data: Data, episodes: pl.DataFrame, dob: pl.DataFrame, 
 
 
 def _missing(data: Data, dob: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+    # Every period missing or away during the year, including one still open from last year (576).
     missing = _get(data, "ssd_missing").filter(
-        pl.col("miss_missing_episode_start_date").is_between(start, end)
+        (pl.col("miss_missing_episode_start_date") <= end)
+        & (
+            pl.col("miss_missing_episode_end_date").is_null()
+            | (pl.col("miss_missing_episode_end_date") >= start)
+        )
     )
     return (
         missing.join(dob, left_on="miss_person_id", right_on="CHILD")
@@ -490,7 +505,7 @@ def write_xml(tables: Mapping[str, pl.DataFrame], path: Path) -> Path:
             _elements(["CHILD", "UPN", "SEX", "DOB", "ETHNIC"], {"CHILD": "CHILDID"}),
             pl.when(pl.col("UASC").is_not_null())
             .then(pl.lit("<UASC>1</UASC>"))
-            .otherwise(pl.lit("<UASC />")),
+            .otherwise(pl.lit("<UASC>0</UASC>")),
             optional(["DUC"]),
             pl.col("__reviews"),
             _elements(["MOTHER", "MC_DOB"]),

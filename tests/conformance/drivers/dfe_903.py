@@ -27,6 +27,7 @@ def main() -> int:
     parser.add_argument("--this", nargs="+", required=True)
     parser.add_argument("--last", nargs="*", default=[])
     parser.add_argument("--la", default="E09000027")
+    parser.add_argument("--select", nargs="*", default=None, help="only these rule codes")
     args = parser.parse_args()
 
     files = read_files(args.this)
@@ -39,6 +40,7 @@ def main() -> int:
             metadata={"collectionYear": args.collection_year, "localAuthority": args.la},
             files=files,
             registry=registry,
+            selected_rules=args.select,
         )
     errors = {}
     examples = {}
