@@ -62,10 +62,13 @@ def explain(indicator_id: str) -> None:
     """Print all the metadata of indicator ID."""
     ind = _indicator(indicator_id)
     for f in fields(ind):
+        value = getattr(ind, f.name)
         if f.name == "rows":
-            click.echo(f"{'function':14} {ind.rows.__module__}.{ind.rows.__name__}")
-            continue
-        click.echo(f"{f.name:14} {getattr(ind, f.name)}")
+            click.echo(f"{'function':16} {value.__module__}.{value.__name__}")
+        elif f.name == "rows_for_periods":
+            click.echo(f"{'all periods':16} {'in one pass' if value is not None else 'one period at a time'}")
+        else:
+            click.echo(f"{f.name:16} {value}")
 
 
 def _result_rows(ind: Indicator, values: pl.DataFrame, targets: list[Target]) -> list[dict[str, Any]]:

@@ -176,3 +176,11 @@ def test_docs_command_writes_the_generated_file(tmp_path):
 def test_committed_docs_are_up_to_date():
     committed = (ROOT / "docs" / "indicators.md").read_text()
     assert committed == docs.render(catalogue()), "run: careboard indicators docs --out docs/indicators.md"
+
+
+def test_docs_describe_every_indicator_and_setting():
+    text = docs.render(catalogue())
+    for indicator_id, ind in catalogue().items():
+        assert f"### {indicator_id}\n" in text
+        assert ind.definition in text
+    assert "| `cp_visit_working_days` | 10 |" in text
