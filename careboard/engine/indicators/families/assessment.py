@@ -67,6 +67,10 @@ def assessments_45wd(data: Dataset, periods: Sequence[Period], settings: Setting
             done_date=done,
             days_overdue=days_overdue_expr(due, done, pl.col("period_end")),
             x_working_days=working_days,
+            x_data_problem=pl.when(start.is_null())
+            .then(pl.lit("no referral or assessment start date"))
+            .when(~valid)
+            .then(pl.lit("authorised before the referral")),
             x_measured_from=pl.when(pl.col("referral_date").is_not_null())
             .then(pl.lit("referral"))
             .when(pl.col("cina_assessment_start_date").is_not_null())

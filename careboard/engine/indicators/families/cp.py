@@ -111,6 +111,10 @@ def icpc_15wd(data: Dataset, periods: Sequence[Period], settings: Settings) -> p
             done_date=pl.col("icpc_icpc_date"),
             days_overdue=days_overdue_expr(due, pl.col("icpc_icpc_date"), END),
             x_working_days=working_days,
+            x_data_problem=pl.when(pl.col("s47_start").is_null())
+            .then(pl.lit("no linked s47 enquiry with a start date"))
+            .when(~valid)
+            .then(pl.lit("conference before the s47 enquiry started")),
         ),
         "done_date",
     )

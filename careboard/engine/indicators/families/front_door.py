@@ -72,6 +72,7 @@ def contacts_decided_24h(data: Dataset, periods: Sequence[Period], settings: Set
             done_date=decided.dt.date(),
             days_overdue=days_overdue_expr(due.dt.date(), decided.dt.date(), END),
             x_hours_to_decision=((decided - pl.col("cont_contact_date")).dt.total_minutes() / 60.0),
+            x_data_problem=pl.when(~valid).then(pl.lit("decision recorded before the contact")),
         )
     )
 
@@ -242,5 +243,6 @@ def seen_5wd(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl
             done_date=seen,
             days_overdue=days_overdue_expr(due, seen, END),
             x_working_days=working_days,
+            x_data_problem=pl.when(~valid).then(pl.lit("child seen before the referral date")),
         )
     )

@@ -53,6 +53,7 @@ def test_assessments_45wd_counts_from_the_referral_date():
         1,
     )
     assert rows["a5"]["in_denominator"] is False
+    assert rows["a5"]["x_data_problem"] == "authorised before the referral"
 
 
 def test_assessments_45wd_bank_holidays_and_missing_referral():

@@ -98,7 +98,9 @@ def test_icpc_15wd_rows():
     )
     assert (rows["i2"]["in_numerator"], rows["i2"]["days_overdue"]) == (False, 1)
     assert rows["i4"]["in_denominator"] is False
+    assert rows["i4"]["x_data_problem"] == "no linked s47 enquiry with a start date"
     assert rows["i5"]["in_denominator"] is False
+    assert rows["i5"]["x_data_problem"] == "conference before the s47 enquiry started"
     out = compute(INDICATORS["icpc_15wd"], ICPC, Period.ending("month", date(2025, 1, 31)))
     assert out.select("numerator", "denominator").row(0) == (1.0, 2.0)
     relaxed = compute(

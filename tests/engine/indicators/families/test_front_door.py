@@ -50,6 +50,8 @@ def test_contacts_decided_24h_rows():
     )
     assert rows["c4"]["in_denominator"] is False
     assert rows["c6"]["in_denominator"] is False
+    assert rows["c6"]["x_data_problem"] == "decision recorded before the contact"
+    assert rows["c1"]["x_data_problem"] is None
     assert rows["c1"]["team_id"] == "MASH"
 
 
@@ -146,6 +148,7 @@ def test_seen_5wd_rows():
     assert rows["r3"]["due_date"] == date(2024, 5, 7)
     assert (rows["r4"]["in_denominator"], rows["r4"]["days_overdue"]) == (True, 13)
     assert rows["r6"]["in_denominator"] is False
+    assert rows["r6"]["x_data_problem"] == "child seen before the referral date"
 
 
 def test_seen_5wd_skips_easter_bank_holidays():
