@@ -69,6 +69,12 @@ def _commentary(path: Path | None) -> dict[str, str]:
     default=None,
     help="CSV of targets: indicator_id, from_date, lower, upper.",
 )
+@click.option(
+    "--comparators",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of England and statistical-neighbour figures (default: the bundled England figures).",
+)
 @click.option("--council", default=None, help="Council name (default: from cb_population).")
 @click.option(
     "--loaded-at", "loaded_at", default=None, help="When the data were loaded, ISO date or datetime."
@@ -97,6 +103,7 @@ def monthly(
     team: str | None,
     commentary: Path | None,
     targets: Path | None,
+    comparators: Path | None,
     council: str | None,
     loaded_at: str | None,
     issues: tuple[str, ...],
@@ -104,7 +111,7 @@ def monthly(
     out: Path | None,
 ) -> None:
     """Write the monthly improvement summary for the month ending AS-AT."""
-    from careboard.engine.indicators import catalogue
+    from careboard.engine.indicators import catalogue, load_comparators
     from careboard.engine.indicators.targets import load_targets
     from careboard.engine.reports import rendered
     from careboard.engine.reports.monthly import UnknownTeam, build_monthly_report
@@ -123,6 +130,10 @@ def monthly(
         target_list = load_targets(targets) if targets else []
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--targets") from None
+    try:
+        comparator_rows = load_comparators(comparators) if comparators else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--comparators") from None
     data = read_dataset(data_dir)
     notes = _commentary(commentary)
     unknown = sorted(k for k in notes if k != "_summary" and k not in catalogue())
@@ -140,6 +151,7 @@ def monthly(
             loaded_at=loaded,
             data_issues=issues,
             months=months,
+            comparators=comparator_rows,
         )
     except UnknownTeam as exc:
         raise click.BadParameter(str(exc), param_hint="--team") from None

@@ -93,3 +93,17 @@ def test_it_warns_of_commentary_for_an_indicator_it_does_not_know(folder, tmp_pa
     )  # fmt: skip
     assert result.exit_code == 0
     assert "commentary for 'no_such_measure' left out" in result.output
+
+
+def test_it_compares_with_the_statistical_neighbours_in_a_comparators_file(folder, tmp_path):
+    comparators = tmp_path / "comparators.csv"
+    comparators.write_text(
+        "indicator_id,comparator,value,year,source\n"
+        "oversight_8_weeks,Statistical neighbours,71.3,2025,Illustrative\n"
+        "cla_rate,England,67.0,2025,Illustrative\n"
+    )
+    out = tmp_path / "r.html"
+    result = run(folder, "--format", "html", "--comparators", str(comparators), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text()
+    assert "71.3%" in html and "Statistical neighbours" in html

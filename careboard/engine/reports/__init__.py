@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import polars as pl
+
 from careboard.engine.indicators.core import Settings
 from careboard.engine.indicators.targets import Target
 from careboard.engine.reports import render_docx, render_html, render_pdf
@@ -73,6 +75,7 @@ def monthly_report(
     loaded_at: datetime | date | None = None,
     data_issues: Sequence[str] = (),
     months: int = 13,
+    comparators: pl.DataFrame | None = None,
 ) -> RenderedReport:
     """The monthly improvement summary as a file: what the CLI and the web app's download call.
 
@@ -91,6 +94,7 @@ def monthly_report(
         loaded_at=loaded_at,
         data_issues=data_issues,
         months=months,
+        comparators=comparators,
     )
     return rendered(report, fmt)
 

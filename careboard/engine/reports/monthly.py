@@ -480,18 +480,21 @@ def build_monthly_report(
     data_issues: Sequence[str] = (),
     months: int = 13,
     indicators: Mapping[str, Indicator] | None = None,
+    comparators: pl.DataFrame | None = None,
 ) -> MonthlyReport:
     """The monthly improvement summary for ``as_at`` from a canonical dataset.
 
     The figures are the indicator engine's ``scorecard`` for the same date, settings and targets,
     so the report equals the scorecard the web app shows. ``team`` (a dept_team_id) narrows the
-    report to that team's figures. The trend charts and, for members and the public, the
+    report to that team's figures. ``comparators`` (from ``load_comparators(path)``) replaces the
+    bundled England figures, e.g. with a council's file that adds its statistical neighbours.
+    The trend charts and, for members and the public, the
     suppression of small monthly figures use each month's counts, aggregated from the same rows.
     """
     settings = settings or Settings()
     chosen = indicators if indicators is not None else catalogue()
     indicators = {i: memoised(ind) for i, ind in chosen.items()}
-    comparators = load_comparators()
+    comparators = comparators if comparators is not None else load_comparators()
     names = team_names(data)
     if team is not None and team not in names:
         raise UnknownTeam(f"no team {team!r} in ssd_department")

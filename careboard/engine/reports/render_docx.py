@@ -9,7 +9,9 @@ and white and reaches screen-reader users.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -17,22 +19,29 @@ from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from careboard.engine.reports import charts
 from careboard.engine.reports.model import RAG_COLOURS, MonthlyReport, Section
-from careboard.engine.reports.render_html import SCORECARD_HEADINGS
+from careboard.engine.reports.render_html import (
+    COMPARISON_SHARES,
+    SCORECARD_HEADINGS,
+    SCORECARD_SHARES,
+    TEAM_HEADINGS,
+    TEAM_SHARES,
+)
 
 TABLE_STYLE = "Table Grid"
 CHART_WIDTH = Cm(16)
 TEXT_WIDTH_TWIPS = 9638  # 17 cm: A4 less 2 cm margins
+TABLE_FONT_HALF_POINTS = 15  # 7.5 pt: nine columns fit the page without breaking words
 
 
 def _run(text: str, bold: bool) -> str:
-    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    props = f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{TABLE_FONT_HALF_POINTS}"/></w:rPr>'
     return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
@@ -63,7 +72,11 @@ def _rows_xml(
 
 
 def _table(
-    doc: WordDocument, headings: Sequence[str], rows: Sequence[Sequence[str]], rag_col: int | None = None
+    doc: WordDocument,
+    headings: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    shares: Sequence[float],
+    rag_col: int | None = None,
 ) -> Table:
     """A real Word table in the built-in table style, its rows written as WordprocessingML at once.
 
@@ -72,7 +85,8 @@ def _table(
     """
     table: Table = doc.add_table(rows=0, cols=len(headings))
     table.style = TABLE_STYLE
-    widths = _column_widths(len(headings))
+    _narrow_margins(table)
+    widths = [int(TEXT_WIDTH_TWIPS * share / sum(shares)) for share in shares]
     fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{_rows_xml(headings, rows, widths, rag_col)}</w:tbl>")
     for row in list(fragment):
         table._tbl.append(row)  # type: ignore[arg-type]
@@ -81,10 +95,21 @@ def _table(
     return table
 
 
-def _column_widths(count: int) -> list[int]:
-    """Twips: the first column (the name) twice as wide as the rest, filling the 17 cm text width."""
-    unit = TEXT_WIDTH_TWIPS // (count + 1)
-    return [unit * 2] + [unit] * (count - 1)
+def _narrow_margins(table: Table) -> None:
+    """Cell margins of 1 mm, so nine columns fit 17 cm in any font.
+
+    w:tblCellMar must come before w:tblLook in the table properties (Word checks the order).
+    """
+    side = '<w:{0} w:w="57" w:type="dxa"/>'
+    margins = parse_xml(
+        f"<w:tblCellMar {nsdecls('w')}>{side.format('left')}{side.format('right')}</w:tblCellMar>"
+    )
+    props = table._tbl.tblPr
+    look = props.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)  # type: ignore[arg-type]
+    else:
+        props.append(margins)  # type: ignore[arg-type]
 
 
 def _para(doc: WordDocument, text: str, style: str | None = None) -> Paragraph:
@@ -108,16 +133,16 @@ def _cover(doc: WordDocument, report: MonthlyReport) -> None:
         _para(doc, report.suppression_key).runs[0].italic = True
 
 
-def _section(doc: WordDocument, section: Section) -> None:
+def _section(doc: WordDocument, section: Section, images: Mapping[str, bytes]) -> None:
     doc.add_heading(section.area, level=1)
     rows = [
         (r.title, r.value, r.numerator, r.denominator, r.lower, r.upper, r.rag, r.previous, r.direction)
         for r in section.rows
     ]
-    _table(doc, SCORECARD_HEADINGS, rows, rag_col=6)
+    _table(doc, SCORECARD_HEADINGS, rows, SCORECARD_SHARES, rag_col=6)
     for chart in section.charts:
         doc.add_heading(chart.title, level=2)
-        doc.add_picture(io.BytesIO(charts.png(chart)), width=CHART_WIDTH)
+        doc.add_picture(io.BytesIO(images[chart.indicator_id]), width=CHART_WIDTH)
     if section.commentary:
         doc.add_heading(f"{section.area}: commentary", level=2)
         for title, text in section.commentary:
@@ -130,7 +155,12 @@ def _appendices(doc: WordDocument, report: MonthlyReport) -> None:
     if report.comparisons:
         doc.add_heading("Comparison with England and statistical neighbours", level=1)
         heads = ("Indicator", report.council, "England", "Statistical neighbours", "Year")
-        _table(doc, heads, [(c.title, c.value, c.england, c.neighbours, c.year) for c in report.comparisons])
+        _table(
+            doc,
+            heads,
+            [(c.title, c.value, c.england, c.neighbours, c.year) for c in report.comparisons],
+            COMPARISON_SHARES,
+        )
     doc.add_heading("Data note", level=1)
     for line in report.data_note:
         _para(doc, line)
@@ -138,7 +168,7 @@ def _appendices(doc: WordDocument, report: MonthlyReport) -> None:
         doc.add_heading("Appendix: figures by team", level=1)
         for b in report.team_breakdowns:
             doc.add_heading(b.title, level=2)
-            _table(doc, ("Team", "Value", "Numerator", "Denominator", "RAG"), b.rows, rag_col=4)
+            _table(doc, TEAM_HEADINGS, b.rows, TEAM_SHARES, rag_col=4)
     doc.add_heading("Appendix: definitions", level=1)
     for d in report.definitions:
         doc.add_heading(f"{d.title} ({d.indicator_id})", level=2)
@@ -164,14 +194,22 @@ def _page(doc: WordDocument, report: MonthlyReport) -> None:
     doc.styles["Normal"].font.size = Pt(10)
 
 
+def chart_images(report: MonthlyReport) -> dict[str, bytes]:
+    """Every chart as PNG, painted on a few threads: Pillow scales and encodes images outside the GIL."""
+    every = [c for s in report.sections for c in s.charts]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return {c.indicator_id: png for c, png in zip(every, pool.map(charts.png, every), strict=True)}
+
+
 def render(report: MonthlyReport) -> bytes:
+    images = chart_images(report)
     doc = Document()
     doc.core_properties.title = f"{report.title}: {report.subtitle}"
     doc.core_properties.author = report.council
     _page(doc, report)
     _cover(doc, report)
     for section in report.sections:
-        _section(doc, section)
+        _section(doc, section, images)
     _appendices(doc, report)
     buffer = io.BytesIO()
     doc.save(buffer)

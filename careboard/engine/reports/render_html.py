@@ -27,9 +27,15 @@ figure{margin:1em 0}figcaption{font-weight:bold;margin-bottom:.3em}svg{max-width
 """
 
 SCORECARD_HEADINGS = (
-    "Indicator", "Value", "Numerator", "Denominator", "Minimum", "Aspiration", "RAG",
+    "Indicator", "Value", "Number", "Out of", "Minimum", "Aspiration", "RAG",
     "Last month", "Direction",
 )  # fmt: skip
+# numerator and denominator in words a board reads: "774 out of 825"
+TEAM_HEADINGS = ("Team", "Value", "Number", "Out of", "RAG")
+# relative column widths of the scorecard, the comparison and the team tables (Word and PDF)
+SCORECARD_SHARES = (3.0, 1.2, 1.25, 1.25, 1.45, 1.6, 1.3, 1.3, 1.55)
+COMPARISON_SHARES = (5, 1.5, 1.5, 1.8, 1)
+TEAM_SHARES = (4, 1.5, 1.5, 1.5, 1.2)
 
 
 def _cell(text: str, num: bool = False) -> str:
@@ -101,7 +107,7 @@ def _teams(report: MonthlyReport) -> str:
         ]
         parts += [
             f"<h3>{escape(b.title)}</h3>",
-            _table(("Team", "Value", "Numerator", "Denominator", "RAG"), body),
+            _table(TEAM_HEADINGS, body),
         ]
     return "".join(parts)
 

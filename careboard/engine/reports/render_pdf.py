@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 import reportlab
 from reportlab.graphics.shapes import Circle, Drawing, Group, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import cm
@@ -30,7 +30,13 @@ from reportlab.platypus.flowables import Flowable
 
 from careboard.engine.reports import charts
 from careboard.engine.reports.model import RAG_COLOURS, MonthlyReport, Section
-from careboard.engine.reports.render_html import SCORECARD_HEADINGS
+from careboard.engine.reports.render_html import (
+    COMPARISON_SHARES,
+    SCORECARD_HEADINGS,
+    SCORECARD_SHARES,
+    TEAM_HEADINGS,
+    TEAM_SHARES,
+)
 
 FONT, BOLD = "Vera", "Vera-Bold"
 FONT_DIR = Path(reportlab.__file__).parent / "fonts"
@@ -52,6 +58,7 @@ def _styles() -> StyleSheet1:
     for name in ("Normal", "Title", "Heading1", "Heading2", "Heading3", "BodyText"):
         base[name].fontName = BOLD if name != "Normal" and name != "BodyText" else FONT
     base.add(ParagraphStyle("Cell", parent=base["Normal"], fontSize=7.5, leading=9))
+    base.add(ParagraphStyle("CellNum", parent=base["Cell"], alignment=TA_RIGHT))
     base.add(
         ParagraphStyle("CellHead", parent=base["Cell"], fontName=BOLD, fontSize=6.5, textColor=colors.white)
     )
@@ -70,7 +77,8 @@ def _table(
     rag_col: int | None = None,
 ) -> Table:
     data = [[_p(h, "CellHead") for h in headings]]
-    data += [[_p(text, "Cell") for text in row] for row in rows]
+    numeric = {i for i in range(1, len(headings)) if rag_col is not None and i != rag_col}
+    data += [[_p(text, "CellNum" if i in numeric else "Cell") for i, text in enumerate(row)] for row in rows]
     table = Table(data, colWidths=list(widths), repeatRows=1)
     style: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
@@ -116,9 +124,7 @@ def _section(section: Section) -> list[Flowable]:
     ]
     out: list[Flowable] = [
         _p(section.area, "Heading1"),
-        _table(
-            SCORECARD_HEADINGS, rows, _widths((3.6, 1.2, 1.5, 1.65, 1.35, 1.5, 1.2, 1.3, 1.45)), rag_col=6
-        ),
+        _table(SCORECARD_HEADINGS, rows, _widths(SCORECARD_SHARES), rag_col=6),
     ]
     for chart in section.charts:
         out.append(KeepTogether([_p(chart.title, "Heading3"), drawing(chart, PAGE_WIDTH)]))
@@ -138,17 +144,17 @@ def _appendices(report: MonthlyReport) -> list[Flowable]:
         rows = [(c.title, c.value, c.england, c.neighbours, c.year) for c in report.comparisons]
         out += [
             _p("Comparison with England and statistical neighbours", "Heading1"),
-            _table(heads, rows, _widths((5, 1.5, 1.5, 1.8, 1))),
+            _table(heads, rows, _widths(COMPARISON_SHARES)),
         ]
     out.append(_p("Data note", "Heading1"))
     out += [_p(line) for line in report.data_note]
     if report.team_breakdowns:
         out.append(_p("Appendix: figures by team", "Heading1"))
         for b in report.team_breakdowns:
-            heads = ("Team", "Value", "Numerator", "Denominator", "RAG")
+            heads = TEAM_HEADINGS
             out += [
                 _p(b.title, "Heading3"),
-                _table(heads, b.rows, _widths((4, 1.5, 1.5, 1.5, 1.2)), rag_col=4),
+                _table(heads, b.rows, _widths(TEAM_SHARES), rag_col=4),
             ]
     out.append(_p("Appendix: definitions", "Heading1"))
     for d in report.definitions:

@@ -31,7 +31,7 @@ def test_the_word_report_has_every_indicator_with_its_value_and_rag(figures, req
     assert set(rows) == {i.title for i in INDICATORS.values()}
     for expected in report.rows:
         got = rows[expected.title]
-        assert (got["Value"], got["RAG"], got["Numerator"]) == (
+        assert (got["Value"], got["RAG"], got["Number"]) == (
             expected.value,
             expected.rag,
             expected.numerator,
@@ -63,6 +63,6 @@ def test_the_board_word_report_is_marked_official_sensitive_on_every_page(figure
 def test_the_public_word_report_withholds_small_numbers_with_a_key(figures, request_for):
     doc = open_docx(assemble(INDICATORS, figures, request_for("public")))
     row = scorecard_rows(doc)["Initial health assessments within 20 working days"]
-    assert (row["Value"], row["Numerator"], row["Denominator"]) == (SUPPRESSED,) * 3
+    assert (row["Value"], row["Number"], row["Out of"]) == (SUPPRESSED,) * 3
     assert any(p.text.startswith("[c] = withheld") for p in doc.paragraphs)
     assert "OFFICIAL" not in doc.sections[0].header.paragraphs[0].text
