@@ -1,0 +1,207 @@
+"""SSDA903 and CIN census rows of scripts/bench_formats.py.
+
+careboard writes the return for a collection year from canonical data and reads it back (files
+to canonical tables with located issues). Beside it, on the same files, the open tools' readers
+that run here, each timed inside its own process around the read only:
+
+- the DfE validators' own readers (``lac_validator.ingress.read_from_text`` for the 903 CSVs,
+  ``ElementTree`` + ``cin_validator.convert_data`` / ``process_data`` for the census), in the
+  validators' venv (scripts/validators.sh);
+- liiatools 0.2.0 ``cleanfile`` (903: each CSV file in turn; CIN: the XML), in its own venv.
+
+The ratio is the fastest tool's time over careboard's read. Usage::
+
+    .venv/bin/python scripts/bench_903_cin.py --data /work/tmp/bench/council-65000 \\
+        [--national-copies 10] [--repeat 3] [--liiatools /work/tmp/liiatools-venv/bin/python]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from careboard.engine.formats import cin_census, ssda903
+from careboard.engine.schema import TABLES
+from careboard.engine.store import Dataset, read_dataset
+
+YEAR = 2025  # 2024/25
+VALIDATORS = Path(__file__).resolve().parents[1] / ".venv-validators" / "bin" / "python"
+
+DFE_903 = """
+import json, logging, sys, time
+logging.disable(logging.CRITICAL)
+from lac_validator.ingress import read_files, read_from_text
+files = read_files(sys.argv[1:])
+t = time.perf_counter()
+read_from_text(files)
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+DFE_CIN = """
+import json, sys, time, xml.etree.ElementTree as ET
+from cin_validator import cin_validator
+t = time.perf_counter()
+cin_validator.process_data(cin_validator.convert_data(ET.parse(sys.argv[1]).getroot()))
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+LIIA = """
+import json, logging, sys, time
+logging.disable(logging.CRITICAL)
+kind, out, log, *paths = sys.argv[1:]
+if kind == "903":
+    from liiatools.datasets.s903.s903_main_functions import cleanfile
+else:
+    from liiatools.datasets.cin_census.cin_cli import cleanfile
+    cleanfile = cleanfile.callback
+t = time.perf_counter()
+for p in paths:
+    cleanfile(p, "BAR", log, out)
+print(json.dumps({"seconds": time.perf_counter() - t}))
+"""
+
+
+def _timed(python: Path | str | None, code: str, args: list[str], cwd: Path) -> float | None:
+    if python is None or not Path(python).exists():
+        return None
+    done = subprocess.run([str(python), "-c", code, *args], capture_output=True, text=True, cwd=cwd)
+    if done.returncode != 0:
+        print(f"tool failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
+    seconds: float = json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
+    return seconds
+
+
+def _liia_dirs(work: Path) -> tuple[Path, Path]:
+    out, log = work / "liia-out", work / "liia-log"
+    for d in (out, log):
+        shutil.rmtree(d, ignore_errors=True)
+        d.mkdir(parents=True)
+    return out, log
+
+
+def tools_903(paths: list[Path], work: Path, liia: str | None) -> dict[str, float]:
+    found: dict[str, float] = {}
+    dfe = _timed(VALIDATORS, DFE_903, [str(p) for p in paths], work)
+    if dfe is not None:
+        found["DfE csc-validator-be-903 reader"] = dfe
+    # liiatools finds the year in the file name
+    named = []
+    for p in paths:
+        copy = work / f"SSDA903_{YEAR}_{p.stem}.csv"
+        shutil.copy(p, copy)
+        named.append(str(copy))
+    out, log = _liia_dirs(work)
+    liia_s = _timed(liia, LIIA, ["903", str(out), str(log), *named], work)
+    if liia_s is not None:
+        found["liiatools s903 cleanfile"] = liia_s
+    return found
+
+
+def tools_cin(path: Path, work: Path, liia: str | None) -> dict[str, float]:
+    found: dict[str, float] = {}
+    dfe = _timed(VALIDATORS, DFE_CIN, [str(path)], work)
+    if dfe is not None:
+        found["DfE csc-validator-be-cin reader"] = dfe
+    named = work / f"CIN_Census_{YEAR}.xml"
+    shutil.copy(path, named)
+    out, log = _liia_dirs(work)
+    liia_s = _timed(liia, LIIA, ["cin", str(out), str(log), str(named)], work)
+    if liia_s is not None:
+        found["liiatools cin cleanfile"] = liia_s
+    return found
+
+
+def median_time(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def national(data: Dataset, copies: int) -> Dataset:
+    """``copies`` councils like ``data`` with identifiers made distinct per copy (throughput, not
+    realism)."""
+    out: dict[str, list[pl.DataFrame]] = {}
+    for k in range(copies):
+        for name in data:
+            df = data[name]
+            ids = [c for c, t in df.schema.items() if t == pl.String and c.endswith("_id")]
+            out.setdefault(name, []).append(
+                df.with_columns((pl.lit(f"c{k}-") + pl.col(c)).alias(c) for c in ids)
+            )
+    return Dataset({name: pl.concat(frames) for name, frames in out.items()})
+
+
+def bench(data: Dataset, scale: str, repeat: int, liia: str | None) -> list[str]:
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="bench-903-") as tmp:
+        work = Path(tmp)
+        write_s = median_time(lambda: ssda903.write(data, work / "903", year=YEAR), repeat)
+        paths = ssda903.write(data, work / "903", year=YEAR)
+        rows = sum(ssda903.read(paths).rows_read.values())
+        read_s = median_time(lambda: ssda903.read(paths), repeat)
+        lines.append(
+            _line("ssda903 (10 CSV files)", scale, rows, write_s, read_s, tools_903(paths, work, liia))
+        )
+    with tempfile.TemporaryDirectory(prefix="bench-cin-") as tmp:
+        work = Path(tmp)
+        write_s = median_time(lambda: cin_census.write(data, work / "cin.xml", year=YEAR), repeat)
+        path = cin_census.write(data, work / "cin.xml", year=YEAR)[0]
+        rows = sum(cin_census.read([path]).rows_read.values())
+        read_s = median_time(lambda: cin_census.read([path]), repeat)
+        lines.append(_line("cin-census (XML)", scale, rows, write_s, read_s, tools_cin(path, work, liia)))
+    return lines
+
+
+def _line(fmt: str, scale: str, rows: int, write_s: float, read_s: float, tools: dict[str, float]) -> str:
+    listed = "; ".join(f"{k} {v:.2f}" for k, v in tools.items()) or "none that runs here"
+    ratio = f"{min(tools.values()) / read_s:.1f}x" if tools else "-"
+    return f"| {fmt} | {scale} | {rows:,} | {write_s:.2f} | {read_s:.2f} | {listed} | {ratio} |"
+
+
+HEAD = (
+    "| format | scale | rows read | careboard write (s) | careboard read (s) | open tools' readers (s) "
+    "| fastest tool / careboard read |\n|---|---|---:|---:|---:|---|---:|"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", required=True, help="canonical folder of a large council")
+    parser.add_argument("--national-copies", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--liiatools", default="/work/tmp/liiatools-venv/bin/python")
+    args = parser.parse_args()
+    large = read_dataset(args.data, list(TABLES))
+    scales = [("large council", large)]
+    if args.national_copies > 1:
+        scales.append(
+            (f"national ({args.national_copies} large councils)", national(large, args.national_copies))
+        )
+    lines = []
+    for scale, data in scales:
+        for line in bench(data, scale, args.repeat, args.liiatools):
+            print(line, flush=True)
+            lines.append(line)
+    print()
+    print(HEAD)
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
