@@ -342,6 +342,32 @@ def open_in_periods(df: pl.DataFrame, start: str, end: str, periods: Sequence[Pe
     return for_each_period(df, periods, lambda p: open_at(pl.col(start), pl.col(end), p.end))
 
 
+def latest_on_or_before(
+    left: pl.DataFrame, right: pl.DataFrame, *, by: str, on: str, right_on: str
+) -> pl.DataFrame:
+    """``left`` with the columns of its latest ``right`` row (same ``by``) dated on or before ``left[on]``.
+
+    An as-of join: no row explosion, unlike joining every visit to every period. Among rows on the
+    same date the last in ``right``'s order wins, so sort ``right`` by a tie-breaker first. Right
+    columns are null where there is none; ``left``'s order is kept.
+    """
+    ordered = right.filter(pl.col(right_on).is_not_null()).sort(right_on, maintain_order=True)
+    return (
+        left.with_row_index("__order")
+        .sort(on)
+        .join_asof(
+            ordered,
+            left_on=on,
+            right_on=right_on,
+            by=by,
+            strategy="backward",
+            check_sortedness=False,  # sorted just above; polars cannot check within 'by' groups
+        )
+        .sort("__order")
+        .drop("__order")
+    )
+
+
 # --- per-dataset cache ----------------------------------------------------------------------------
 
 _CACHE: dict[int, dict[str, Any]] = {}

@@ -409,3 +409,23 @@ def test_with_allocation_by_row_matches_the_per_date_path(monkeypatch):
     by_row = with_allocation(data, df, "on")
     assert by_row.equals(per_date)
     assert by_row.select("team_id").to_series().to_list() == ["T1", "T2", "T1", None, None]
+
+
+def test_latest_on_or_before_takes_the_last_dated_row_per_key_and_keeps_order():
+    from careboard.engine.indicators.core import latest_on_or_before
+
+    left = pl.DataFrame(
+        {
+            "p": ["a", "b", "a", "c"],
+            "period_end": [date(2025, 2, 28), date(2025, 1, 31), date(2025, 1, 31), date(2025, 1, 31)],
+        }
+    )
+    right = pl.DataFrame(
+        {
+            "p": ["a", "a", "a", "b", "b"],
+            "d": [date(2025, 1, 10), date(2025, 1, 10), date(2025, 2, 28), date(2025, 2, 1), None],
+            "id": ["x", "y", "z", "late", "undated"],
+        }
+    ).sort("d", "id")
+    got = latest_on_or_before(left, right, by="p", on="period_end", right_on="d")
+    assert got.select("p", "id").rows() == [("a", "z"), ("b", None), ("a", "y"), ("c", None)]

@@ -18,6 +18,7 @@ from careboard.engine.indicators.core import (
     days_overdue_expr,
     finish_rows,
     indicator_periods,
+    latest_on_or_before,
     open_in_periods,
     with_allocation,
 )
@@ -87,20 +88,20 @@ def _not_overdue_rows(rows: pl.DataFrame) -> pl.DataFrame:
 )
 def cin_with_plan(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     children = _cin_only(data, periods)
-    assessments = data["ssd_cin_assessments"].select(
-        person_id=pl.col("cina_person_id"),
-        auth_date=pl.col("cina_assessment_auth_date"),
-        nfa=(pl.col("cina_assessment_outcome_nfa") == "Y").fill_null(False),
-        assessment_id=pl.col("cina_assessment_id"),
-    )
-    latest = (
-        children.join(assessments, on="person_id", how="inner")
-        .filter((pl.col("auth_date") >= pl.col("referral_date")) & (pl.col("auth_date") <= END))
+    assessments = (
+        data["ssd_cin_assessments"]
+        .select(
+            person_id=pl.col("cina_person_id"),
+            auth_date=pl.col("cina_assessment_auth_date"),
+            nfa=(pl.col("cina_assessment_outcome_nfa") == "Y").fill_null(False),
+            assessment_id=pl.col("cina_assessment_id"),
+        )
         .sort("auth_date", "assessment_id")
-        .group_by("person_id", "period_end", maintain_order=True)
-        .last()
-        .filter(~pl.col("nfa"))
     )
+    # the latest assessment authorised by the period end, if it belongs to the current referral
+    latest = latest_on_or_before(
+        children, assessments, by="person_id", on="period_end", right_on="auth_date"
+    ).filter((pl.col("auth_date") >= pl.col("referral_date")) & ~pl.col("nfa"))
     plans = _open_plans(data, periods).select(
         "person_id",
         "period_end",
@@ -157,14 +158,11 @@ def cin_plan_reviews_6m(data: Dataset, periods: Sequence[Period], settings: Sett
     reviews = data["cb_cin_plan_reviews"].select(
         cinp_cin_plan_id=pl.col("cinr_cin_plan_id"), review=pl.col("cinr_review_date")
     )
-    last = (
-        plans.select("cinp_cin_plan_id", "period_end", "cinp_cin_plan_start_date")
-        .join(reviews, on="cinp_cin_plan_id", how="inner")
-        .filter((pl.col("review") <= END) & (pl.col("review") >= pl.col("cinp_cin_plan_start_date")))
-        .group_by("cinp_cin_plan_id", "period_end")
-        .agg(last_review=pl.col("review").max())
+    rows = latest_on_or_before(
+        plans, reviews, by="cinp_cin_plan_id", on="period_end", right_on="review"
+    ).with_columns(
+        last_review=pl.when(pl.col("review") >= pl.col("cinp_cin_plan_start_date")).then(pl.col("review"))
     )
-    rows = plans.join(last, on=["cinp_cin_plan_id", "period_end"], how="left")
     due = add_months_expr(pl.coalesce("last_review", "cinp_cin_plan_start_date"), months)
     rows = with_allocation(
         data,
@@ -208,14 +206,15 @@ def cin_plan_reviews_6m(data: Dataset, periods: Sequence[Period], settings: Sett
 def cin_visits_in_time(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     plans = excluding(_open_plans(data, periods), cp_open_in(data, periods), cla_open_in(data, periods))
     visits = data["ssd_cin_visits"].filter((pl.col("cinv_cin_visit_seen") != "N").fill_null(True))
-    latest = (
-        plans.select("person_id", "period_end", "cinp_cin_plan_start_date")
-        .join(visits.select(person_id="cinv_person_id", visit="cinv_cin_visit_date"), on="person_id")
-        .filter((pl.col("visit") >= pl.col("cinp_cin_plan_start_date")) & (pl.col("visit") <= END))
-        .group_by("person_id", "period_end")
-        .agg(last_visit=pl.col("visit").max())
+    rows = latest_on_or_before(
+        plans,
+        visits.select(person_id="cinv_person_id", visit="cinv_cin_visit_date"),
+        by="person_id",
+        on="period_end",
+        right_on="visit",
+    ).with_columns(
+        last_visit=pl.when(pl.col("visit") >= pl.col("cinp_cin_plan_start_date")).then(pl.col("visit"))
     )
-    rows = plans.join(latest, on=["person_id", "period_end"], how="left")
     due = add_working_days_expr(
         pl.coalesce("last_visit", "cinp_cin_plan_start_date"), settings.cin_visit_working_days
     )

@@ -17,6 +17,7 @@ from careboard.engine.indicators.core import (
     for_each_period,
     in_periods,
     indicator_periods,
+    latest_on_or_before,
     with_allocation,
 )
 from careboard.engine.store import Dataset
@@ -365,16 +366,17 @@ def cp_reviews_in_time(data: Dataset, periods: Sequence[Period], settings: Setti
 def cp_visits_in_time(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     plans = cp_open_in(data, periods)
     visits = data["ssd_cp_visits"].filter((pl.col("cppv_cp_visit_seen") != "N").fill_null(True))
-    latest = (
-        plans.join(visits.select(person_id="cppv_person_id", visit="cppv_cp_visit_date"), on="person_id")
-        .filter((pl.col("visit") >= pl.col("plan_start")) & (pl.col("visit") <= END))
-        .group_by("person_id", "period_end")
-        .agg(last_visit=pl.col("visit").max())
-    )
+    latest = latest_on_or_before(
+        plans,
+        visits.select(person_id="cppv_person_id", visit="cppv_cp_visit_date"),
+        by="person_id",
+        on="period_end",
+        right_on="visit",
+    ).with_columns(last_visit=pl.when(pl.col("visit") >= pl.col("plan_start")).then(pl.col("visit")))
     due = add_working_days_expr(pl.coalesce("last_visit", "plan_start"), settings.cp_visit_working_days)
     rows = with_allocation(
         data,
-        plans.join(latest, on=["person_id", "period_end"], how="left").select(
+        latest.select(
             "period_end", "person_id", item_id=pl.col("plan_id"), due_date=due, done_date=pl.col("last_visit")
         ),
         "period_end",
