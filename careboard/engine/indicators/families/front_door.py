@@ -122,16 +122,17 @@ def referral_rate(data: Dataset, periods: Sequence[Period], settings: Settings) 
     )
 
 
-def _referral_days(data: Dataset) -> pl.DataFrame:
-    """Each child's referral days with the previous one (the same for every period, so cached)."""
+def _referrals_with_previous(data: Dataset) -> pl.DataFrame:
+    """Every referral with the child's previous referral day (the same for every period, so cached)."""
     cine = data["ssd_cin_episodes"].filter(pl.col("cine_referral_date").is_not_null())
     # The previous referral is the latest on an earlier day: two referrals on one day are one event.
     days = (
         cine.select("cine_person_id", "cine_referral_date")
         .unique()
         .sort("cine_person_id", "cine_referral_date")
+        .with_columns(previous=pl.col("cine_referral_date").shift(1).over("cine_person_id"))
     )
-    return days.with_columns(previous=pl.col("cine_referral_date").shift(1).over("cine_person_id"))
+    return cine.join(days, on=["cine_person_id", "cine_referral_date"], how="left")
 
 
 @indicator_periods(
@@ -155,10 +156,9 @@ def _referral_days(data: Dataset) -> pl.DataFrame:
     upper=20.0,
 )
 def rereferrals_12m(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
-    days: pl.DataFrame = cached(data, "front_door.referral_days", lambda: _referral_days(data))
-    referrals = _referrals_in(data, periods).join(
-        days, on=["cine_person_id", "cine_referral_date"], how="left"
-    )
+    # join once, then repeat each referral for the (up to 12) periods containing it
+    with_previous: pl.DataFrame = cached(data, "front_door.referrals", lambda: _referrals_with_previous(data))
+    referrals = in_periods(with_previous, "cine_referral_date", periods)
     window_end = add_months_expr(pl.col("previous"), settings.rereferral_months)
     return finish_rows(
         referrals.select(
