@@ -130,3 +130,40 @@ def test_add_months_expr_matches_scalar():
     for n in (1, 3, 6, -1, 12):
         got = frame.select(d=add_months_expr(pl.col("start"), n))["d"].to_list()
         assert got == [add_months(s, n) for s in frame["start"]]
+
+
+# --- properties over many dates -------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+DATES = st.dates(min_value=date(1995, 1, 1), max_value=date(2055, 12, 31))
+
+
+@given(DATES, st.integers(min_value=-300, max_value=300))
+def test_add_then_count_working_days_round_trips(d, n):
+    later = add_working_days(d, n)
+    if n != 0:
+        assert is_working_day(later)
+        assert working_days_between(d, later) == n or (n < 0 and not is_working_day(d))
+
+
+@given(DATES, DATES)
+def test_working_days_between_is_antisymmetric_and_bounded(a, b):
+    n = working_days_between(a, b)
+    assert working_days_between(b, a) == -n
+    assert abs(n) <= abs((b - a).days)
+
+
+@settings(max_examples=25)
+@given(st.lists(st.tuples(DATES, DATES), min_size=1, max_size=40), st.integers(min_value=-30, max_value=60))
+def test_expressions_match_the_scalar_functions(pairs, n):
+    frame = pl.DataFrame({"a": [p[0] for p in pairs], "b": [p[1] for p in pairs]})
+    got = frame.select(
+        between=working_days_between_expr(pl.col("a"), pl.col("b")),
+        added=add_working_days_expr(pl.col("a"), n),
+        months=add_months_expr(pl.col("a"), n),
+    )
+    assert got["between"].to_list() == [working_days_between(a, b) for a, b in pairs]
+    assert got["added"].to_list() == [add_working_days(a, n) for a, _ in pairs]
+    assert got["months"].to_list() == [add_months(a, n) for a, _ in pairs]
