@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 import reportlab
 from reportlab.graphics.shapes import Circle, Drawing, Group, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import cm
@@ -58,7 +58,6 @@ def _styles() -> StyleSheet1:
     for name in ("Normal", "Title", "Heading1", "Heading2", "Heading3", "BodyText"):
         base[name].fontName = BOLD if name != "Normal" and name != "BodyText" else FONT
     base.add(ParagraphStyle("Cell", parent=base["Normal"], fontSize=7.5, leading=9))
-    base.add(ParagraphStyle("CellNum", parent=base["Cell"], alignment=TA_RIGHT))
     base.add(
         ParagraphStyle("CellHead", parent=base["Cell"], fontName=BOLD, fontSize=6.5, textColor=colors.white)
     )
@@ -77,14 +76,19 @@ def _table(
     rag_col: int | None = None,
 ) -> Table:
     data = [[_p(h, "CellHead") for h in headings]]
-    numeric = {i for i in range(1, len(headings)) if rag_col is not None and i != rag_col}
-    data += [[_p(text, "CellNum" if i in numeric else "Cell") for i, text in enumerate(row)] for row in rows]
+    # only the first column wraps; the rest are short and set as plain strings, which reportlab
+    # lays out many times faster than paragraphs
+    data += [[_p(row[0], "Cell"), *row[1:]] for row in rows]
     table = Table(data, colWidths=list(widths), repeatRows=1)
     style: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (1, 1), (-1, -1), FONT, 7.5),
     ]
+    if rag_col is not None:
+        style += [("ALIGN", (1, 1), (-1, -1), "RIGHT"), ("ALIGN", (rag_col, 1), (rag_col, -1), "LEFT")]
+        style += [("FONT", (rag_col, 1), (rag_col, -1), BOLD, 7.5)]
     if rag_col is not None:
         for i, row in enumerate(rows, start=1):
             style.append(
