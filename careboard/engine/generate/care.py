@@ -105,6 +105,33 @@ def _provider(rng: np.random.Generator, place: str) -> str:
     return "PR1" if rng.random() < 0.6 else "PR4"
 
 
+# Ofsted URNs (synthetic, 7 characters): the council's own fostering and adoption services, and
+# pools of independent agencies, homes and providers. No URN for placement types the 903 exempts.
+_NO_URN = frozenset({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4"})
+_URN_POOLS = {"home": (100, 120), "foster": (300, 25), "adopt": (400, 8), "s1": (500, 30), "r3": (600, 5)}
+
+
+def _urn(rng: np.random.Generator, place: str, provider: str) -> str | None:
+    if place in _NO_URN:
+        return None
+    if place.startswith("U"):
+        if provider == "PR1":
+            return "SC999001"
+        pool = "foster"
+    elif place.startswith("A"):
+        if provider == "PR1":
+            return "SC999002"
+        pool = "adopt"
+    elif place in ("K1", "K2"):
+        pool = "home"
+    elif place == "S1":
+        pool = "s1"
+    else:
+        pool = "r3"
+    first, size = _URN_POOLS[pool]
+    return f"SC{100000 + first * 100 + int(rng.integers(0, size)):06d}"
+
+
 def _distance(rng: np.random.Generator, place: str) -> float:
     if place == "P1":
         return 0.0
@@ -224,8 +251,10 @@ def _one_period(
         place_no += 1
         pid_ = f"{period_id}P{place_no:02d}"
         place_ids.append(pid_)
-        urn = f"SC{int(rng.integers(100000, 999999))}" if ptype in ("K1", "K2") else None
-        place_rows.append([pid_, day, ptype, urn, _distance(rng, ptype), _provider(rng, ptype), NA, None])
+        provider = _provider(rng, ptype)
+        place_rows.append(
+            [pid_, day, ptype, _urn(rng, ptype, provider), _distance(rng, ptype), provider, NA, None]
+        )
 
     new_place(entry, first_place)
     cur_type = first_place
@@ -246,7 +275,10 @@ def _one_period(
         else:
             if kind == "ADOPT":
                 new_type = value
-                rne_new = "U" if new_type == "A5" else "P"
+                if new_type == "A5":  # the foster carers adopt: A10 counts from their placement
+                    perm["foster_start"] = int(place_rows[-1][1])  # type: ignore[call-overload]
+                # 903: T = new placement type with the same carers (foster carers now adopting)
+                rne_new = "T" if new_type == "A5" else "P"
                 reason = "PLACE" if new_type == "A5" else "LAREQ"
             else:
                 new_type = _placement_type(rng, age_now, cur_ls, False, residential)
@@ -298,12 +330,28 @@ def _one_period(
                 perm.get("reversed", NA),
                 perm.get("order", NA) if order_type else NA,
                 order_type,
+                perm.get("foster_start", NA),
+                *(_adopters(rng) if order_type == "ADOPTION" else (None, None, None)),
+                str(rng.choice(["RD1", "RD2", "RD3", "RD4"], p=[0.4, 0.3, 0.2, 0.1]))
+                if "reversed" in perm
+                else None,
             )
         )
     kind_out = end_kind
     if end_kind == "AGE18" and rec in ("E5", "E6"):
         kind_out = "AGE18"
     return end, kind_out
+
+
+def _adopters(rng: np.random.Generator) -> tuple[str, str, str]:
+    """903 AD1: sex of adopters, their legal status and how many, kept consistent."""
+    u = rng.random()
+    if u < 0.07:
+        sex = "F1" if rng.random() < 0.85 else "M1"
+        return sex, "L0", "1"
+    if u < 0.85:
+        return "MF", "L11" if rng.random() < 0.8 else "L3", "2"
+    return ("FF" if rng.random() < 0.6 else "MM"), str(rng.choice(["L12", "L2", "L4"])), "2"
 
 
 def _reason_ceased(rng: np.random.Generator, kind: str, place: str) -> str:

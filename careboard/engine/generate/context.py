@@ -93,7 +93,6 @@ class People:
         n = len(dob)
         self.dob.append(np.asarray(dob, dtype=np.int64))
         sex = np.where(rng.random(n) < 0.515, "M", "F")
-        sex = np.where(rng.random(n) < 0.002, "U", sex)
         self.sex.append(sex)
         self.ethnicity.append(pick(rng, P.ETHNICITIES, P.ETHNICITY_WEIGHTS, n))
         self.patch.append(rng.integers(0, 2, n))

@@ -137,7 +137,7 @@ def generate_council(
     extras.held_by(tables)
     extras.caseloads(tables, end)
     extras.disabilities(tables, ctx.rng)
-    extras.immigration(tables, end)
+    extras.immigration(tables)
     extras.early_help(tables, ctx.rng, end)
     extras.previous_permanence(tables, ctx.rng)
     return tables

@@ -141,6 +141,15 @@ def care_tables(ctx: Ctx) -> None:
                 "perm_decision_reversed_date": np.asarray(cols[6], dtype=np.int64),
                 "perm_permanence_order_date": np.asarray(cols[7], dtype=np.int64),
                 "perm_permanence_order_type": np.asarray(cols[8], dtype=object),
+                "perm_placed_foster_carer_date": np.asarray(cols[9], dtype=np.int64),
+                "perm_adopted_by_carer_flag": blank(
+                    np.asarray(cols[8], dtype=object) != "ADOPTION",
+                    np.where(np.asarray(cols[9], dtype=np.int64) != NA, "Y", "N"),
+                ),
+                "perm_adopter_sex": np.asarray(cols[10], dtype=object),
+                "perm_adopter_legal_status": np.asarray(cols[11], dtype=object),
+                "perm_number_of_adopters": np.asarray(cols[12], dtype=object),
+                "perm_decision_reversed_reason": np.asarray(cols[13], dtype=object),
             },
         )
     if rows.moves:
@@ -302,7 +311,6 @@ def _missing(
         return
     span = np.maximum(np.minimum(end[i], ctx.end + 1) - from_[i] - 4, 1)
     s = from_[i] + (rng.random(len(i)) * span).astype(np.int64)
-    s = np.sort(s)  # order does not matter across children; within a child it keeps episodes apart
     order = np.lexsort((s, i))
     i, s = i[order], s[order]
     e = s + rng.integers(0, 4, len(i))

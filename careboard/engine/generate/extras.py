@@ -148,7 +148,7 @@ def disabilities(tables: dict[str, pl.DataFrame], rng: np.random.Generator) -> N
     tables["ssd_disability"] = table("ssd_disability").conform(df)
 
 
-def immigration(tables: dict[str, pl.DataFrame], end: date) -> None:
+def immigration(tables: dict[str, pl.DataFrame]) -> None:
     """Unaccompanied asylum-seeking children: status from entering care to their 18th birthday."""
     uasc = (
         tables["ssd_cla_episodes"]
@@ -167,7 +167,8 @@ def immigration(tables: dict[str, pl.DataFrame], end: date) -> None:
         immi_person_id="clae_person_id",
         immi_immigration_status=pl.lit("UASC"),
         immi_immigration_status_start_date="start",
-        immi_immigration_status_end_date=pl.when(adult <= end).then(adult).otherwise(None),
+        # the 903 expects the status to cease at the 18th birthday, even when that lies ahead
+        immi_immigration_status_end_date=adult,
     ).with_columns(
         immi_immigration_status_id=pl.format(
             "U{}", pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(7)

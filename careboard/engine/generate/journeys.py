@@ -90,20 +90,23 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
     assessed = ~nfa
 
     # assessment
-    a_start = np.where(assessed, wd.add(ref_day, rng.integers(0, 4, n)), NA)
+    # np.busday_offset rolls a weekend back to Friday: nothing may start before the referral
+    a_start = np.where(assessed, np.maximum(wd.add(ref_day, rng.integers(0, 4, n)), ref_day), NA)
     on45 = ctx.chance("assessment_45wd", ref_day)
     a_len = np.where(on45, np.rint(rng.triangular(1, 40, 45, n)), rng.integers(46, 100, n)).astype(np.int64)
     a_auth = np.where(assessed, wd.add(np.where(assessed, a_start, 0), a_len), NA)
     seen_wd = np.where(ctx.chance("seen_5wd", ref_day), rng.integers(0, 6, n), rng.integers(6, 25, n))
-    first_seen = np.where(assessed, wd.add(ref_day, seen_wd), NA)
+    first_seen = np.where(assessed, np.maximum(wd.add(ref_day, seen_wd), ref_day), NA)
 
     # s47 and conference
-    s_start = wd.add(ref_day, rng.integers(0, 3, n))
+    s_start = np.maximum(wd.add(ref_day, rng.integers(0, 3, n)), ref_day)
     icpc = s47 & (rng.random(n) < P.P_ICPC_GIVEN_S47)
     icpc_wd = np.where(ctx.chance("icpc_15wd", s_start), rng.integers(4, 16, n), rng.integers(16, 40, n))
     icpc_day = np.where(transfer, wd.add(ref_day, rng.integers(3, 12, n)), wd.add(s_start, icpc_wd))
     s_end = np.minimum(wd.add(s_start, rng.integers(3, 15, n)), np.where(icpc, icpc_day, ctx.end + 10_000))
-    cp = ((icpc & (rng.random(n) < P.P_CP_GIVEN_ICPC)) | transfer) & (icpc_day < adult - 30)
+    icpc &= icpc_day < adult - 30
+    transfer &= icpc_day < adult - 30
+    cp = (icpc & (rng.random(n) < P.P_CP_GIVEN_ICPC)) | transfer
 
     # child protection plan, its ending, and pre-proceedings
     cp_start = icpc_day
@@ -198,9 +201,16 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
     close = np.where((cp_to_cla | cin_to_cla) & ~to_cla, np.where(cp_to_cla, cp_end, cin_end), close)
     close = np.where(direct_cla & ~to_cla, np.maximum(ref_day, a_auth), close)
     close = np.where(close == NA, ref_day + 1, close)
+    # the case stays open until its enquiry and conference are done
+    close = np.maximum(close, np.where(s47, s_end, NA))
+    close = np.maximum(close, np.where(icpc | transfer, icpc_day, NA))
     close = np.where(close > adult, adult, close)
+    s_start = np.minimum(s_start, close)
+    s_end = np.minimum(s_end, close)
     reason = np.where(nfa, "RC7", "RC7")
-    reason = np.where(nin, np.where(rng.random(n) < P.P_NFA_EARLY_HELP, "RC9", "RC8"), reason)
+    # RC8/RC9 mean closed after an assessment alone: not after an s47 enquiry or a conference
+    after_assessment = nin & ~s47 & ~transfer
+    reason = np.where(after_assessment, np.where(rng.random(n) < P.P_NFA_EARLY_HELP, "RC9", "RC8"), reason)
     kind_reason = {"ADOPTED": "RC1", "SGO": "RC4", "CAO": "RC3", "TRANSFER": "RC5"}
     for kind, code in kind_reason.items():
         reason = np.where(care_kind == kind, code, reason)

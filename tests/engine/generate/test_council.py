@@ -54,6 +54,7 @@ def test_nothing_happens_after_the_end(small):
                     "icpc_icpc_target",
                     "cppr_cp_review_due",
                     "clar_cla_review_due",
+                    "immi_immigration_status_end",
                 )
             ):
                 assert df.filter(pl.col(col) > end).height == 0, f"{name}.{col}"

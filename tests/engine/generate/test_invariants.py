@@ -254,6 +254,21 @@ def check_every_open_case_has_exactly_one_allocation_in_the_right_team(data):
     assert in_post.select("invo_involvements_id").n_unique() == data["ssd_involvements"].height
 
 
+@invariant
+def check_missing_episodes_fall_within_care(data):
+    ep = data["ssd_cla_episodes"].select(
+        person="clae_person_id",
+        start="clae_cla_episode_start_date",
+        end=pl.col("clae_cla_episode_ceased_date").fill_null(END),
+    )
+    miss = data["ssd_missing"].with_row_index("row")
+    inside = miss.join(ep, left_on="miss_person_id", right_on="person").filter(
+        (pl.col("miss_missing_episode_start_date") >= pl.col("start"))
+        & (pl.col("miss_missing_episode_start_date") <= pl.col("end"))
+    )
+    assert inside["row"].n_unique() == miss.height
+
+
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__.removeprefix("check_") for c in CHECKS])
 def test_a_generated_council_is_consistent(data, check):
     check(data)
