@@ -11,6 +11,8 @@ from careboard.engine.reports.monthly import assemble
 from .conftest import INDICATORS
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# axe-core as installed for the web app's browser tests (npm ci in tests/web/browser)
+AXE = Path(__file__).parents[2] / "web" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +45,18 @@ def test_the_html_report_makes_no_request_when_opened(browser, figures, request_
     assert page.locator("svg").count() == len(INDICATORS)
     assert page.get_by_text("[c] = withheld").is_visible()
     context.close()
+
+
+def test_the_html_report_has_no_serious_accessibility_failure(browser, figures, request_for, tmp_path):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci in tests/web/browser)")
+    path = tmp_path / "report.html"
+    path.write_bytes(render_html.render(assemble(INDICATORS, figures, request_for("board"))))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    context.close()
+    serious = [(v["id"], v["help"]) for v in found if v.get("impact") in ("serious", "critical")]
+    assert serious == []
