@@ -184,3 +184,19 @@ def test_docs_describe_every_indicator_and_setting():
         assert f"### {indicator_id}\n" in text
         assert ind.definition in text
     assert "| `cp_visit_working_days` | 10 |" in text
+
+
+def test_a_bad_targets_file_is_a_usage_error(data_dir, tmp_path):
+    targets = tmp_path / "targets.csv"
+    targets.write_text("indicator_id,from_date,lower,upper\ncp_visits_in_time,April 2025,40,60\n")
+    result = _run("compute", "--data", str(data_dir), "--as-at", "2025-03-31", "--targets", str(targets))
+    assert result.exit_code == 2
+    assert "line 2" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_folder_that_is_not_canonical_data_is_a_usage_error(tmp_path):
+    (tmp_path / "ssd_cp_plans.parquet").write_bytes(b"not a parquet file")
+    result = _run("compute", "--data", str(tmp_path), "--as-at", "2025-03-31")
+    assert result.exit_code == 2
+    assert "cannot read the canonical data" in result.output
