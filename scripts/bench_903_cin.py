@@ -35,6 +35,7 @@ from careboard.engine.schema import TABLES
 from careboard.engine.store import Dataset, read_dataset
 
 YEAR = 2025  # 2024/25
+LIIA_YEAR = 2024  # liiatools 0.2.0 has schemas up to 2024 and finds the year in the file name
 VALIDATORS = Path(__file__).resolve().parents[1] / ".venv-validators" / "bin" / "python"
 
 DFE_903 = """
@@ -71,10 +72,20 @@ print(json.dumps({"seconds": time.perf_counter() - t}))
 """
 
 
-def _timed(python: Path | str | None, code: str, args: list[str], cwd: Path) -> float | None:
+TOOL_TIMEOUT_S = 600.0  # a tool still reading after this is recorded as taking at least this long
+
+
+def _timed(
+    python: Path | str | None, code: str, args: list[str], cwd: Path, timeout: float = TOOL_TIMEOUT_S
+) -> float | None:
     if python is None or not Path(python).exists():
         return None
-    done = subprocess.run([str(python), "-c", code, *args], capture_output=True, text=True, cwd=cwd)
+    try:
+        done = subprocess.run(
+            [str(python), "-c", code, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        return timeout
     if done.returncode != 0:
         print(f"tool failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
@@ -90,33 +101,33 @@ def _liia_dirs(work: Path) -> tuple[Path, Path]:
     return out, log
 
 
-def tools_903(paths: list[Path], work: Path, liia: str | None) -> dict[str, float]:
+def tools_903(paths: list[Path], work: Path, liia: str | None, timeout: float) -> dict[str, float]:
     found: dict[str, float] = {}
-    dfe = _timed(VALIDATORS, DFE_903, [str(p) for p in paths], work)
+    dfe = _timed(VALIDATORS, DFE_903, [str(p) for p in paths], work, timeout)
     if dfe is not None:
         found["DfE csc-validator-be-903 reader"] = dfe
     # liiatools finds the year in the file name
     named = []
     for p in paths:
-        copy = work / f"SSDA903_{YEAR}_{p.stem}.csv"
+        copy = work / f"SSDA903_{LIIA_YEAR}_{p.stem}.csv"
         shutil.copy(p, copy)
         named.append(str(copy))
     out, log = _liia_dirs(work)
-    liia_s = _timed(liia, LIIA, ["903", str(out), str(log), *named], work)
+    liia_s = _timed(liia, LIIA, ["903", str(out), str(log), *named], work, timeout)
     if liia_s is not None:
         found["liiatools s903 cleanfile"] = liia_s
     return found
 
 
-def tools_cin(path: Path, work: Path, liia: str | None) -> dict[str, float]:
+def tools_cin(path: Path, work: Path, liia: str | None, timeout: float) -> dict[str, float]:
     found: dict[str, float] = {}
-    dfe = _timed(VALIDATORS, DFE_CIN, [str(path)], work)
+    dfe = _timed(VALIDATORS, DFE_CIN, [str(path)], work, timeout)
     if dfe is not None:
         found["DfE csc-validator-be-cin reader"] = dfe
-    named = work / f"CIN_Census_{YEAR}.xml"
+    named = work / f"CIN_Census_{LIIA_YEAR}.xml"
     shutil.copy(path, named)
     out, log = _liia_dirs(work)
-    liia_s = _timed(liia, LIIA, ["cin", str(out), str(log), str(named)], work)
+    liia_s = _timed(liia, LIIA, ["cin", str(out), str(log), str(named)], work, timeout)
     if liia_s is not None:
         found["liiatools cin cleanfile"] = liia_s
     return found
@@ -145,7 +156,7 @@ def national(data: Dataset, copies: int) -> Dataset:
     return Dataset({name: pl.concat(frames) for name, frames in out.items()})
 
 
-def bench(data: Dataset, scale: str, repeat: int, liia: str | None) -> list[str]:
+def bench(data: Dataset, scale: str, repeat: int, liia: str | None, timeout: float) -> list[str]:
     lines = []
     with tempfile.TemporaryDirectory(prefix="bench-903-") as tmp:
         work = Path(tmp)
@@ -153,22 +164,30 @@ def bench(data: Dataset, scale: str, repeat: int, liia: str | None) -> list[str]
         paths = ssda903.write(data, work / "903", year=YEAR)
         rows = sum(ssda903.read(paths).rows_read.values())
         read_s = median_time(lambda: ssda903.read(paths), repeat)
-        lines.append(
-            _line("ssda903 (10 CSV files)", scale, rows, write_s, read_s, tools_903(paths, work, liia))
-        )
+        tools = tools_903(paths, work, liia, timeout)
+        lines.append(_line("ssda903 (10 CSV files)", scale, rows, write_s, read_s, tools, timeout))
+        print(lines[-1], flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-cin-") as tmp:
         work = Path(tmp)
         write_s = median_time(lambda: cin_census.write(data, work / "cin.xml", year=YEAR), repeat)
         path = cin_census.write(data, work / "cin.xml", year=YEAR)[0]
         rows = sum(cin_census.read([path]).rows_read.values())
         read_s = median_time(lambda: cin_census.read([path]), repeat)
-        lines.append(_line("cin-census (XML)", scale, rows, write_s, read_s, tools_cin(path, work, liia)))
+        tools = tools_cin(path, work, liia, timeout)
+        lines.append(_line("cin-census (XML)", scale, rows, write_s, read_s, tools, timeout))
+        print(lines[-1], flush=True)
     return lines
 
 
-def _line(fmt: str, scale: str, rows: int, write_s: float, read_s: float, tools: dict[str, float]) -> str:
-    listed = "; ".join(f"{k} {v:.2f}" for k, v in tools.items()) or "none that runs here"
-    ratio = f"{min(tools.values()) / read_s:.1f}x" if tools else "-"
+def _line(
+    fmt: str, scale: str, rows: int, write_s: float, read_s: float, tools: dict[str, float], timeout: float
+) -> str:
+    def shown(v: float) -> str:
+        return f"> {v:.0f} (stopped)" if v >= timeout else f"{v:.2f}"
+
+    listed = "; ".join(f"{k} {shown(v)}" for k, v in tools.items()) or "none that runs here"
+    fastest = min(tools.values()) if tools else None
+    ratio = "-" if fastest is None else f"{'> ' if fastest >= timeout else ''}{fastest / read_s:.0f}x"
     return f"| {fmt} | {scale} | {rows:,} | {write_s:.2f} | {read_s:.2f} | {listed} | {ratio} |"
 
 
@@ -186,6 +205,7 @@ def main() -> None:
     parser.add_argument("--national-copies", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--liiatools", default="/work/tmp/liiatools-venv/bin/python")
+    parser.add_argument("--tool-timeout", type=float, default=TOOL_TIMEOUT_S)
     args = parser.parse_args()
     large = read_dataset(args.data, list(TABLES))
     scales = [("large council", large)]
@@ -195,9 +215,7 @@ def main() -> None:
         )
     lines = []
     for scale, data in scales:
-        for line in bench(data, scale, args.repeat, args.liiatools):
-            print(line, flush=True)
-            lines.append(line)
+        lines += bench(data, scale, args.repeat, args.liiatools, args.tool_timeout)
     print()
     print(HEAD)
     print("\n".join(lines))

@@ -1054,8 +1054,3 @@ def write(data: Dataset, out: Path, *, as_at: date | None = None, year: int | No
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(xml, encoding="utf-8")
     return [path]
-
-
-def factors_json(codes: Sequence[str]) -> str:
-    """The canonical spelling of assessment factors in ``cina_assessment_outcome_json``."""
-    return json.dumps({"factors": list(codes)})

@@ -533,8 +533,7 @@ def collection_year(as_at: date | None, year: int | None) -> int:
     if year is not None:
         return year
     if as_at is not None:
-        # The latest collection year that has ended on or before as_at.
-        return spec.year_containing(as_at - timedelta(days=0)) - (
-            0 if (as_at.month, as_at.day) == (3, 31) else 1
-        )
+        # The latest collection year that has ended on or before as_at: the one containing the
+        # day after as_at, less one.
+        return spec.year_containing(as_at + timedelta(days=1)) - 1
     raise ValueError("give the collection year (year=YYYY, the year it ends in) or an as_at date")
