@@ -27,3 +27,9 @@ psql -h 127.0.0.1 -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE 
     || psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE test"
 
 scripts/validators.sh
+
+# axe-core for the accessibility scans, from the npm registry at set-up (never a CDN at run time)
+if [ ! -f tests/web/browser/node_modules/axe-core/axe.min.js ] \
+    || [ tests/web/browser/package-lock.json -nt tests/web/browser/node_modules/.package-lock.json ]; then
+    npm ci --prefix tests/web/browser --no-audit --no-fund --silent
+fi
