@@ -96,6 +96,35 @@ def users() -> None:
     """Manage careboard users."""
 
 
+@users.command("create")
+@click.argument("username")
+@click.option(
+    "--role", required=True, help="administrator, performance_lead, senior_leader, board_member, ..."
+)
+@click.option("--teams", default="", help="Team ids (dept_team_id), comma separated.")
+@click.option("--area", default="", help="Service area id (dept_team_parent_id), for a service manager.")
+@click.option("--worker", default="", help="The user's own prof_professional_id (social worker, IRO).")
+def create_user(username: str, role: str, teams: str, area: str, worker: str) -> None:
+    """Create a user with a role and team scope; prints a random password to hand over once."""
+    _django()
+    from careboard.web.accounts.models import Role, User
+
+    if role not in Role.values:
+        raise click.UsageError(f"unknown role {role!r}: one of {', '.join(Role.values)}")
+    if User.objects.filter(username=username).exists():
+        raise click.ClickException(f"user {username!r} already exists")
+    password = secrets.token_urlsafe(12)
+    User.objects.create_user(
+        username,
+        password=password,
+        role=role,
+        team_ids=[t.strip() for t in teams.split(",") if t.strip()],
+        service_area_id=area,
+        professional_id=worker,
+    )
+    click.echo(f"{username} created as {Role(role).label}. Password (shown once): {password}")
+
+
 @users.command("create-demo")
 def create_demo() -> None:
     """Create (or reset) one demo user per role, scoped to teams in the current data; prints the password."""

@@ -57,3 +57,13 @@ def test_create_demo_makes_one_user_per_role_scoped_to_the_data(db, folder):
     worker = User.objects.get(role=Role.SOCIAL_WORKER)
     assert worker.team_ids and worker.professional_id
     assert worker.check_password(password)
+
+
+def test_users_create_makes_a_scoped_user_and_refuses_unknown_roles(db):
+    result = run("users", "create", "sam", "--role", "team_manager", "--teams", "T1, T2")
+    assert result.exit_code == 0, result.output
+    sam = User.objects.get(username="sam")
+    assert (sam.role, sam.team_ids) == ("team_manager", ["T1", "T2"])
+    assert sam.check_password(result.output.strip().rsplit(" ", 1)[-1])
+    assert run("users", "create", "kim", "--role", "wizard").exit_code == 2
+    assert run("users", "create", "sam", "--role", "auditor").exit_code == 1
