@@ -14,13 +14,14 @@ Audience = Literal["board", "members", "public"]
 AUDIENCES: tuple[Audience, ...] = ("board", "members", "public")
 Format = Literal["docx", "pdf", "html"]
 FORMATS: tuple[Format, ...] = ("docx", "pdf", "html")
-RagText = Literal["Red", "Amber", "Green", "No target", "Withheld"]
+RagText = Literal["Red", "Amber", "Green", "No target", "No data", "Withheld"]
 
 RAG_COLOURS: dict[str, str] = {  # fills light enough for black text (WCAG AA contrast)
     "Red": "#F4B6B6",
     "Amber": "#FFD98A",
     "Green": "#B7E1B0",
     "No target": "#E6E6E6",
+    "No data": "#E6E6E6",
     "Withheld": "#FFFFFF",
 }
 

@@ -127,6 +127,8 @@ def _line(ind: Indicator, card: dict[str, Any], req: Request, figures: Figures) 
 def _rag_text(line: _Line) -> RagText:
     if line.withheld:
         return "Withheld"
+    if line.value is None:
+        return "No data"  # nothing counted this month: not the same as having no target
     return RAG_TEXT[line.card.get("rag")]
 
 
@@ -214,7 +216,8 @@ def headlines(lines: Sequence[_Line], month: date) -> tuple[str, ...]:
     judged = [ln for ln in lines if not ln.withheld and ln.card.get("rag") is not None]
     counts = {r: sum(ln.card.get("rag") == r for ln in judged) for r in ("red", "amber", "green")}
     out = [
-        f"Of {len(judged)} indicators measured against targets for {month:%B %Y}: "
+        f"Of {len(judged)} indicator{'' if len(judged) == 1 else 's'} measured against targets "
+        f"for {month:%B %Y}: "
         f"{counts['red']} red, {counts['amber']} amber and {counts['green']} green."
     ]
     comparable = [ln for ln in lines if not ln.withheld and not ln.previous_withheld]
@@ -287,7 +290,7 @@ def _team_breakdown(line: _Line, teams: pl.DataFrame, req: Request, figures: Fig
                 fmt.withheld_or(fmt.value(r["value"], ind.unit), hide),
                 fmt.withheld_or(fmt.count(r["numerator"]), hide),
                 fmt.withheld_or(fmt.count(r["denominator"]), hide),
-                "Withheld" if hide else RAG_TEXT[r.get("rag")],
+                "Withheld" if hide else "No data" if r["value"] is None else RAG_TEXT[r.get("rag")],
             )
         )
     return TeamBreakdown(indicator_id=ind.id, title=ind.title, rows=tuple(out))

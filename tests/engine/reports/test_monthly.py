@@ -177,3 +177,14 @@ def test_the_data_note_says_when_a_month_is_not_yet_over(figures, request_for):
     req = Request(as_at=AS_AT.replace(day=15), council="Anyshire")
     note = assemble(INDICATORS, figures, req).data_note
     assert note[0] == "Figures are as at 15 October 2026, for the month to date (1 to 15 October 2026)."
+
+
+def test_a_council_with_no_records_yet_gets_a_report_of_dashes():
+    from careboard.engine.reports import monthly_report
+    from careboard.engine.store import Dataset
+
+    result = monthly_report(Dataset(), AS_AT, "html", audience="public", months=2)
+    html = result.content.decode()
+    assert "The council: October 2026" in html
+    assert "Of 1 indicator measured against targets" in html  # a count of 0 meets its target
+    assert ">No data</td>" in html and "Contacts with a decision within 24 hours" in html

@@ -44,9 +44,11 @@ def public(data):
 
 def expected_rows(card):
     """title -> (value, RAG) as the report must print them, from the scorecard itself."""
-    return {
-        r["title"]: (fmt.value(r["value"], r["unit"]), RAG_TEXT[r["rag"]]) for r in card.iter_rows(named=True)
-    }
+
+    def rag(r):
+        return "No data" if r["value"] is None else RAG_TEXT[r["rag"]]
+
+    return {r["title"]: (fmt.value(r["value"], r["unit"]), rag(r)) for r in card.iter_rows(named=True)}
 
 
 def test_the_report_has_every_scorecard_indicator_with_the_scorecards_numbers(board, card):
