@@ -22,3 +22,26 @@ def test_pages_have_no_inline_script_or_style(users, loaded):
 def test_the_session_expires_after_thirty_idle_minutes(settings):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_an_idle_session_past_its_expiry_is_sent_to_sign_in(users, loaded):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = client_for(users["board_member"])
+    assert client.get("/scorecard/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/scorecard/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_each_request_pushes_the_idle_expiry_forward(users, loaded, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = client_for(users["board_member"])
+    client.get("/scorecard/")
+    expiry = Session.objects.get().expire_date
+    assert abs((expiry - timezone.now()).total_seconds() - settings.SESSION_COOKIE_AGE) < 60
