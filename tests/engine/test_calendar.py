@@ -84,6 +84,8 @@ def test_add_months_clamps_to_month_end():
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)  # leap year
     assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert add_months(date(2024, 2, 29), 1) == date(2024, 3, 29)
+    assert add_months(date(2023, 12, 31), 2) == date(2024, 2, 29)
     assert add_months(date(2024, 8, 31), 6) == date(2025, 2, 28)
     assert add_months(date(2024, 3, 31), -1) == date(2024, 2, 29)
     assert add_months(date(2024, 11, 15), 3) == date(2025, 2, 15)
