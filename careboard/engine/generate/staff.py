@@ -219,6 +219,11 @@ def staff_tables(ctx: Ctx, posts: pl.DataFrame, sp: Spells) -> None:
     la_start_df = pl.DataFrame({"staff": sp.staff, "la": la_start}).group_by("staff").agg(pl.col("la").min())
     la_map = dict(zip(la_start_df["staff"].to_list(), la_start_df["la"].to_list(), strict=True))
     la = np.array([la_map[s] for s in sp.staff.tolist()], dtype=np.int64)
+    # one Social Work England number per person, never shared
+    people = sorted(la_map)
+    numbers = rng.choice(900_000, size=len(people), replace=False) + 100_000
+    swe_map = dict(zip(people, (f"SW{x}" for x in numbers.tolist()), strict=True))
+    swe = np.array([swe_map[s] for s in sp.staff.tolist()])
     dob = la - (rng.uniform(22, 45, n) * 365.25).astype(np.int64)
     qual = la - (rng.uniform(0, 4, n) * 365.25).astype(np.int64)
     ctx.out.add(
@@ -246,9 +251,7 @@ def staff_tables(ctx: Ctx, posts: pl.DataFrame, sp: Spells) -> None:
                 n,
             ),
             "staf_qualification_date": qual,
-            "staf_swe_registration": np.char.add(
-                "SW", np.char.zfill(rng.integers(1, 999999, n).astype(str), 6)
-            ),
+            "staf_swe_registration": swe,
         },
     )
     last = (

@@ -269,6 +269,13 @@ def check_missing_episodes_fall_within_care(data):
     assert inside["row"].n_unique() == miss.height
 
 
+@invariant
+def check_each_worker_has_one_registration_number_of_their_own(data):
+    staff = data["cb_staff"].select("staf_staff_id", "staf_swe_registration").unique()
+    assert staff["staf_staff_id"].n_unique() == staff.height
+    assert staff["staf_swe_registration"].n_unique() == staff.height
+
+
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__.removeprefix("check_") for c in CHECKS])
 def test_a_generated_council_is_consistent(data, check):
     check(data)
