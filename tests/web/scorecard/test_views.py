@@ -129,3 +129,12 @@ def test_a_recomputed_month_is_shown_at_once_despite_the_rendered_cache(users, l
     )
     closing.close_month(FEB, "pat", recompute=True, reason="new targets")
     assert ">Red<" not in client.get("/scorecard/?month=2026-02-28").content.decode()
+
+
+def test_exported_cells_cannot_run_as_spreadsheet_formulas():
+    from careboard.web.scorecard.views import _safe_cell
+
+    assert _safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _safe_cell("@SUM") == "'@SUM"
+    assert _safe_cell("C1") == "C1"
+    assert _safe_cell(None) == ""
