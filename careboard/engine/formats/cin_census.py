@@ -28,7 +28,7 @@ from lxml import etree
 from careboard.engine.formats import ssda903_spec
 from careboard.engine.formats.common import ROW, ReadResult, Where, parse_xml, paths_in
 from careboard.engine.formats.ssda903_read import issues_capped, parse_dates
-from careboard.engine.issues import Issue
+from careboard.engine.issues import Issue, Level
 from careboard.engine.schema import table
 from careboard.engine.store import Dataset
 
@@ -300,73 +300,94 @@ def _flatten_child(child: etree._Element, rows: dict[str, list[dict[str, str | i
 
 
 def _checked(kind: str, frame: pl.DataFrame, result: ReadResult) -> pl.DataFrame:
-    """Trimmed text, checked codes and dates, required values; rows with an error removed."""
+    """Trimmed text, checked codes and dates, required values; rows with an error removed.
+
+    All checks are masks counted in one pass; only those that hold somewhere become issues,
+    located in their own file.
+    """
     cols = FIELDS[kind]
     frame = frame.with_columns(pl.col(c).str.strip_chars().replace("", None) for c in cols)
     dates = [c for c in cols if c in DATES]
     frame = parse_dates(frame, dates, "%Y-%m-%d")
-    bad = pl.lit(False)
-    issues: list[Issue] = []
-    for file, group in frame.group_by("__file", maintain_order=True):
-        where = Where(str(file[0]), kind)
-        for col in cols:
-            if col in CODES and not (kind != "child" and col in ("Sex",)):
-                allowed = pl.Series(sorted(CODES[col]), dtype=pl.String).implode()
-                issues += issues_capped(
-                    group,
-                    pl.col(col).is_not_null() & ~pl.col(col).str.to_uppercase().is_in(allowed),
-                    where=where,
-                    level="warning",
-                    code="CODE_UNKNOWN",
-                    message=f"{col} is not a code the CIN census uses; kept as written",
-                    column=col,
+    checks: list[tuple[pl.Expr, Level, str, str, str]] = []
+    for col in cols:
+        if col in CODES and not (kind != "child" and col == "Sex"):
+            allowed = pl.Series(sorted(CODES[col]), dtype=pl.String).implode()
+            unknown = pl.col(col).is_not_null() & ~pl.col(col).str.to_uppercase().is_in(allowed)
+            checks.append(
+                (
+                    unknown,
+                    "warning",
+                    "CODE_UNKNOWN",
+                    f"{col} is not a code the CIN census uses; kept as written",
+                    col,
                 )
-            if col in NOT_KEPT:
-                n = group.select(pl.col(col).is_not_null().sum()).item()
-                if n:
-                    issues.append(
-                        where.issue(
-                            "warning",
-                            "VALUE_NOT_KEPT",
-                            f"the canonical model has no place for {NOT_KEPT[col]}: "
-                            f"{n} values of {col} not kept",
-                            column=col,
-                        )
-                    )
-        for col in dates:
-            present, value, shaped = pl.col(col).is_not_null(), pl.col(f"__d_{col}"), pl.col(f"__s_{col}")
-            for mask, code, what in (
-                (present & shaped & value.is_null(), "DATE_IMPOSSIBLE", "is not a real date"),
-                (present & ~shaped, "DATE_UNRECOGNISED", "is not a date in a recognised format"),
-            ):
-                issues += issues_capped(
-                    group,
-                    mask,
-                    where=where,
-                    level="error",
-                    code=code,
-                    message=f"{col} {what}; row not read",
-                    column=col,
-                )
-        for col in REQUIRED.get(kind, ()):
-            issues += issues_capped(
-                group,
-                pl.col(col).is_null(),
-                where=where,
-                level="error",
-                code="VALUE_MISSING",
-                message=f"{col} is required; row not read",
-                column=col,
             )
+    refused: list[pl.Expr] = []
     for col in dates:
-        bad = bad | (pl.col(col).is_not_null() & pl.col(f"__d_{col}").is_null())
+        present, value, shaped = pl.col(col).is_not_null(), pl.col(f"__d_{col}"), pl.col(f"__s_{col}")
+        checks.append(
+            (
+                present & shaped & value.is_null(),
+                "error",
+                "DATE_IMPOSSIBLE",
+                f"{col} is not a real date; row not read",
+                col,
+            )
+        )
+        checks.append(
+            (
+                present & ~shaped,
+                "error",
+                "DATE_UNRECOGNISED",
+                f"{col} is not a date in a recognised format; row not read",
+                col,
+            )
+        )
+        refused.append(present & value.is_null())
     for col in REQUIRED.get(kind, ()):
-        bad = bad | pl.col(col).is_null()
+        checks.append(
+            (pl.col(col).is_null(), "error", "VALUE_MISSING", f"{col} is required; row not read", col)
+        )
+        refused.append(pl.col(col).is_null())
+    not_kept = [c for c in cols if c in NOT_KEPT]
+    frame = frame.with_columns(*[m.alias(f"__m{i}") for i, (m, *_) in enumerate(checks)])
+    counts = (
+        frame.select(*[pl.col(f"__m{i}").sum() for i in range(len(checks))]).row(0, named=True)
+        if checks
+        else {}
+    )
+    issues: list[Issue] = []
+    for i, (_, level, code, message, column) in enumerate(checks):
+        if counts[f"__m{i}"]:
+            for file, group in frame.filter(pl.col(f"__m{i}")).group_by("__file", maintain_order=True):
+                where = Where(str(file[0]), kind)
+                hits = issues_capped(
+                    group, pl.lit(True), where=where, level=level, code=code, message=message, column=column
+                )
+                issues += hits
+    if not_kept:
+        kept = frame.group_by("__file", maintain_order=True).agg(
+            pl.col(c).is_not_null().sum() for c in not_kept
+        )
+        for row in kept.iter_rows(named=True):
+            for col in not_kept:
+                if row[col]:
+                    what, n = NOT_KEPT[col], row[col]
+                    message = f"the canonical model has no place for {what}: {n} values of {col} not kept"
+                    issues.append(
+                        Where(row["__file"], kind).issue("warning", "VALUE_NOT_KEPT", message, column=col)
+                    )
     result.issues += issues
+    bad = pl.any_horizontal(refused or [pl.lit(False)])
     return (
         frame.filter(~bad)
         .with_columns(pl.col(f"__d_{c}").alias(c) for c in dates)
-        .drop([f"__d_{c}" for c in dates] + [f"__s_{c}" for c in dates])
+        .drop(
+            [f"__d_{c}" for c in dates]
+            + [f"__s_{c}" for c in dates]
+            + [f"__m{i}" for i in range(len(checks))]
+        )
     )
 
 

@@ -370,92 +370,96 @@ def parse_dates(frame: pl.DataFrame, dates: list[str], fast: str = "%d/%m/%Y") -
 
 
 def _check(name: str, source: Source, result: ReadResult, people: pl.Series | None) -> pl.DataFrame:
-    """Codes, dates, required values and known children for one source; returns typed rows + BAD."""
+    """Codes, dates, required values and known children for one source; returns typed rows + BAD.
+
+    Every check is a mask; all are counted in one pass and only those that hold somewhere are
+    turned into issues, so a clean file costs one scan however many checks there are.
+    """
     frame, where = source.frame, source.where
-    issues: list[Issue] = []
     upper = [c for c in spec.COLUMNS[name] if (name, c) in spec.CODES]
     frame = frame.with_columns(pl.col(c).str.to_uppercase() for c in upper)
-    for col in upper:
-        allowed = pl.Series(sorted(spec.CODES[(name, col)]), dtype=pl.String)
-        issues += issues_capped(
-            frame,
-            pl.col(col).is_not_null() & ~pl.col(col).is_in(allowed.implode()),
-            where=where,
-            level="warning",
-            code="CODE_UNKNOWN",
-            message=f"{col} is not a code the SSDA903 uses; kept as written",
-            column=col,
-        )
-    bad = pl.lit(False)
     dates = [c for c in spec.COLUMNS[name] if c in spec.DATE_COLUMNS]
     frame = parse_dates(frame, dates)
+    checks: list[
+        tuple[pl.Expr, Level, str, str, str, bool]
+    ] = []  # mask, level, code, message, column, refuse
+    for col in upper:
+        allowed = pl.Series(sorted(spec.CODES[(name, col)]), dtype=pl.String).implode()
+        checks.append(
+            (
+                pl.col(col).is_not_null() & ~pl.col(col).is_in(allowed),
+                "warning",
+                "CODE_UNKNOWN",
+                f"{col} is not a code the SSDA903 uses; kept as written",
+                col,
+                False,
+            )
+        )
     for col in dates:
         present, value, shaped = pl.col(col).is_not_null(), pl.col(f"__d_{col}"), pl.col(f"__s_{col}")
-        impossible = present & shaped & value.is_null()
-        unrecognised = present & ~shaped
-        issues += issues_capped(
-            frame,
-            impossible,
-            where=where,
-            level="error",
-            code="DATE_IMPOSSIBLE",
-            message=f"{col} is not a real date",
-            column=col,
+        checks.append(
+            (
+                present & shaped & value.is_null(),
+                "error",
+                "DATE_IMPOSSIBLE",
+                f"{col} is not a real date",
+                col,
+                True,
+            )
         )
-        issues += issues_capped(
-            frame,
-            unrecognised,
-            where=where,
-            level="error",
-            code="DATE_UNRECOGNISED",
-            message=f"{col} is not a date in a recognised format",
-            column=col,
+        checks.append(
+            (
+                present & ~shaped,
+                "error",
+                "DATE_UNRECOGNISED",
+                f"{col} is not a date in a recognised format",
+                col,
+                True,
+            )
         )
-        bad = bad | impossible | unrecognised
-    required = ["CHILD", *REQUIRED_DATES.get(name, ())]
-    for col in required:
-        missing = pl.col(col).is_null()
-        issues += issues_capped(
-            frame,
-            missing,
-            where=where,
-            level="error",
-            code="VALUE_MISSING",
-            message=f"{col} is required; row not read",
-            column=col,
+    for col in ["CHILD", *REQUIRED_DATES.get(name, ())]:
+        checks.append(
+            (pl.col(col).is_null(), "error", "VALUE_MISSING", f"{col} is required; row not read", col, True)
         )
-        bad = bad | missing
     if people is not None and name != "header":
         unknown = pl.col("CHILD").is_not_null() & ~pl.col("CHILD").is_in(people.implode())
-        issues += issues_capped(
-            frame,
-            unknown,
-            where=where,
-            level="error",
-            code="UNKNOWN_CHILD",
-            message="CHILD is not in the header file; row not read",
-            column="CHILD",
+        checks.append(
+            (
+                unknown,
+                "error",
+                "UNKNOWN_CHILD",
+                "CHILD is not in the header file; row not read",
+                "CHILD",
+                True,
+            )
         )
-        bad = bad | unknown
-    for (table_name, col), what in NOT_KEPT.items():
-        if table_name == name:
-            n = frame.select(pl.col(col).is_not_null().sum()).item()
-            if n:
-                issues.append(
-                    where.issue(
-                        "warning",
-                        "VALUE_NOT_KEPT",
-                        f"the canonical model has no place for {what}: {n} values of {col} not kept",
-                        column=col,
-                    )
-                )
+    not_kept = [(col, what) for (t, col), what in NOT_KEPT.items() if t == name]
+    masks = [m.alias(f"__m{i}") for i, (m, *_) in enumerate(checks)]
+    refuse = pl.any_horizontal([m for m, *rest in checks if rest[-1]] or [pl.lit(False)])
+    frame = frame.with_columns(*masks, refuse.alias(BAD))
+    counts = frame.select(
+        *[pl.col(f"__m{i}").sum() for i in range(len(checks))],
+        *[pl.col(col).is_not_null().sum().alias(f"__k_{col}") for col, _ in not_kept],
+    ).row(0, named=True)
+    issues: list[Issue] = []
+    for i, (_, level, code, message, column, _refuse) in enumerate(checks):
+        if counts[f"__m{i}"]:
+            issues += issues_capped(
+                frame, pl.col(f"__m{i}"), where=where, level=level, code=code, message=message, column=column
+            )
+    for col, what in not_kept:
+        n = counts[f"__k_{col}"]
+        if n:
+            message = f"the canonical model has no place for {what}: {n} values of {col} not kept"
+            issues.append(where.issue("warning", "VALUE_NOT_KEPT", message, column=col))
     result.issues += issues
     return frame.with_columns(
         *[pl.col(f"__d_{c}").alias(c) for c in dates],
-        bad.alias(BAD),
         pl.lit(source.index, pl.Int64).alias(SRC),
         pl.lit(where.file).alias("__file"),
-    ).drop([f"__d_{c}" for c in dates] + [f"__s_{c}" for c in dates])
+    ).drop(
+        [f"__d_{c}" for c in dates] + [f"__s_{c}" for c in dates] + [f"__m{i}" for i in range(len(checks))]
+    )
 
 
 def _combined(
