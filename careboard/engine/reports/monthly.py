@@ -12,7 +12,7 @@ about an individual child: the report is built from aggregates only.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +22,7 @@ import polars as pl
 from careboard.engine.calendar import month_end, month_ends
 from careboard.engine.indicators import core, load_comparators, scorecard
 from careboard.engine.indicators.catalogue import catalogue
-from careboard.engine.indicators.core import AREAS, By, Indicator, Period, Settings, series
+from careboard.engine.indicators.core import AREAS, By, Indicator, Period, Settings, Unit, series
 from careboard.engine.indicators.targets import Target, targets_in_force
 from careboard.engine.reports import formatting as fmt
 from careboard.engine.reports import suppression
@@ -54,7 +54,9 @@ class Figures:
     scorecard's columns. ``monthly``: indicator_id, period_end, numerator, denominator, value for
     each month of the trend (the ``series``), needed to withhold small monthly figures; when None
     the trend comes from the card's ``series`` list (board only). ``teams``: the scorecard by team
-    (a ``group`` column holds the team id), or None for no team breakdown.
+    (a ``group`` column holds the team id), or None for no team breakdown. ``also_withheld``:
+    (indicator id, month end) pairs to withhold for members and the public although their own
+    counts are not small (a team's figure that the council's breakdown withholds as a complement).
     """
 
     card: pl.DataFrame
@@ -63,6 +65,7 @@ class Figures:
     team_names: Mapping[str, str] = field(default_factory=dict)
     neighbours: Mapping[str, tuple[float, str]] = field(default_factory=dict)
     england_years: Mapping[str, str] = field(default_factory=dict)
+    also_withheld: frozenset[tuple[str, date]] = frozenset()  # (indicator, month) withheld besides
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,18 @@ def _monthly_counts(monthly: pl.DataFrame | None, indicator_id: str) -> dict[dat
 def _line(ind: Indicator, card: dict[str, Any], req: Request, figures: Figures) -> _Line:
     if req.audience == "board":
         return _Line(ind, card, withheld=False, previous_withheld=False)
-    withheld = suppression.primary(ind.unit, card.get("numerator"), card.get("denominator"))
-    counts = _monthly_counts(figures.monthly, ind.id)
+    also = figures.also_withheld
     ends = month_ends(req.as_at, 2)
-    previous = counts.get(ends[0])
+    withheld = (ind.id, ends[1]) in also or suppression.primary(
+        ind.unit, card.get("numerator"), card.get("denominator")
+    )
+    previous = _monthly_counts(figures.monthly, ind.id).get(ends[0])
     # no counts for last month means nothing shows it is safe: withhold
-    previous_withheld = previous is None or suppression.primary(ind.unit, previous[0], previous[1])
+    previous_withheld = (
+        previous is None
+        or (ind.id, ends[0]) in also
+        or suppression.primary(ind.unit, previous[0], previous[1])
+    )
     return _Line(ind, card, withheld=withheld, previous_withheld=previous_withheld)
 
 
@@ -168,7 +177,11 @@ def _chart(line: _Line, req: Request, figures: Figures) -> Chart:
     if req.audience != "board":
         for i, end in enumerate(ends):
             c = counts.get(end)
-            if c is None or suppression.primary(ind.unit, c[0], c[1]):
+            if (
+                c is None
+                or (ind.id, end) in figures.also_withheld
+                or suppression.primary(ind.unit, c[0], c[1])
+            ):
                 withheld += values[i] is not None
                 values[i] = None
     in_force = [targets_in_force(req.targets, ind, e) for e in ends]
@@ -187,7 +200,7 @@ def _chart(line: _Line, req: Request, figures: Figures) -> Chart:
 # --- headlines ----------------------------------------------------------------------------------
 
 
-def _names(lines: Sequence[_Line], describe: Any) -> str:
+def _names(lines: Sequence[_Line], describe: Callable[[_Line], str]) -> str:
     shown = [describe(line) for line in lines[:HEADLINE_LIST]]
     more = len(lines) - len(shown)
     text = "; ".join(shown)
@@ -271,15 +284,8 @@ def _team_breakdown(line: _Line, teams: pl.DataFrame, req: Request, figures: Fig
     records = list(rows.iter_rows(named=True))
     withheld: set[str] = set()
     if req.audience != "board":
-        cells = [
-            suppression.Cell(
-                key=_team_key(r["group"]),
-                size=r["denominator"] if ind.unit in ("percent", "days", "per_fte") else r["numerator"],
-                withheld=suppression.primary(ind.unit, r["numerator"], r["denominator"]),
-            )
-            for r in records
-        ]
-        withheld = suppression.secondary(cells, total_shown=not line.withheld)
+        cells = [(r["group"], r["numerator"], r["denominator"]) for r in records]
+        withheld = withheld_in_breakdown(ind.unit, cells, total_withheld=line.withheld)
     out = []
     for r in records:
         hide = _team_key(r["group"]) in withheld
@@ -298,6 +304,50 @@ def _team_breakdown(line: _Line, teams: pl.DataFrame, req: Request, figures: Fig
 
 def _team_key(group: str | None) -> str:
     return "\x00unallocated" if group is None else group
+
+
+def withheld_in_breakdown(
+    unit: Unit, cells: Sequence[tuple[str | None, float | None, float | None]], total_withheld: bool
+) -> set[str]:
+    """Keys of the teams (group, numerator, denominator) whose figures a breakdown withholds.
+
+    Teams with nothing counted are not shown and take no part. The next smallest team is ranked by
+    its denominator for a percentage or an average, by its count otherwise.
+    """
+    shown = [(g, n, d) for g, n, d in cells if (d or 0) > 0 or (n or 0) > 0]
+    return suppression.secondary(
+        [
+            suppression.Cell(
+                key=_team_key(g),
+                size=d if unit in ("percent", "days", "per_fte") else n,
+                withheld=suppression.primary(unit, n, d),
+            )
+            for g, n, d in shown
+        ],
+        total_shown=not total_withheld,
+    )
+
+
+def team_withheld(
+    indicators: Mapping[str, Indicator], council: pl.DataFrame, by_team: pl.DataFrame, team: str
+) -> frozenset[tuple[str, date]]:
+    """(indicator, month end) where ``team``'s figure is withheld from the council's breakdown.
+
+    A team's own report for members or the public must withhold those too, primary or secondary:
+    otherwise the two reports side by side give back what one of them withheld.
+    """
+    totals = {
+        (r["indicator_id"], r["period_end"]): (r["numerator"], r["denominator"])
+        for r in council.iter_rows(named=True)
+    }
+    out: set[tuple[str, date]] = set()
+    for (indicator_id, end), frame in by_team.group_by("indicator_id", "period_end"):
+        unit = indicators[str(indicator_id)].unit
+        num, den = totals.get((indicator_id, end), (None, None))
+        cells = list(frame.select("group", "numerator", "denominator").iter_rows())
+        if _team_key(team) in withheld_in_breakdown(unit, cells, suppression.primary(unit, num, den)):
+            out.add((str(indicator_id), end))
+    return frozenset(out)
 
 
 def definition(ind: Indicator, lower: float | None, upper: float | None) -> Definition:
@@ -462,11 +512,10 @@ def _monthly_series(
     settings: Settings,
     team: str | None,
 ) -> pl.DataFrame:
-    """Each indicator's monthly numerator, denominator and value: what suppression needs."""
+    """Each indicator's monthly numerator, denominator and value (every team's when ``team``)."""
     by: By | None = "team" if team else None
     frames = [series(ind, data, as_at, months, settings, by) for ind in indicators.values()]
-    out = pl.concat(frames, how="vertical")
-    return out.filter(pl.col("group") == team) if team else out
+    return pl.concat(frames, how="vertical")
 
 
 def build_monthly_report(
@@ -507,6 +556,12 @@ def build_monthly_report(
     if team:
         card = card.filter(pl.col("group") == team)
     monthly = _monthly_series(indicators, data, as_at, months, settings, team)  # rows kept: cheap
+    also: frozenset[tuple[str, date]] = frozenset()
+    if team:
+        if audience != "board":
+            council_monthly = _monthly_series(indicators, data, as_at, months, settings, None)
+            also = team_withheld(indicators, council_monthly, monthly, team)
+        monthly = monthly.filter(pl.col("group") == team)
     teams = (
         None if team else scorecard(data, as_at, settings, targets, "team", months, indicators, comparators)
     )
@@ -517,6 +572,7 @@ def build_monthly_report(
         team_names=names,
         neighbours=neighbours(comparators),
         england_years=england_years(comparators),
+        also_withheld=also,
     )
     request = Request(
         as_at=as_at,

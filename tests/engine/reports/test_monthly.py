@@ -188,3 +188,27 @@ def test_a_council_with_no_records_yet_gets_a_report_of_dashes():
     assert "The council: October 2026" in html
     assert "Of 1 indicator measured against targets" in html  # a count of 0 meets its target
     assert ">No data</td>" in html and "Contacts with a decision within 24 hours" in html
+
+
+def test_a_teams_own_report_withholds_what_the_councils_breakdown_withholds_as_a_complement():
+    from careboard.engine.reports.monthly import team_withheld
+
+    teams = {"T1": (100.0, 180.0), "T2": (4.0, 30.0), "T3": (20.0, 40.0), "T4": (166.0, 190.0)}
+    by_team = pl.DataFrame(
+        [{"indicator_id": "OV01", "period_end": AS_AT, "group": t, "numerator": n, "denominator": d}
+         for t, (n, d) in teams.items()]
+    )  # fmt: skip
+    council = pl.DataFrame(
+        [{"indicator_id": "OV01", "period_end": AS_AT, "numerator": 290.0, "denominator": 440.0}]
+    )
+    assert team_withheld(INDICATORS, council, by_team, "T3") == {("OV01", AS_AT)}  # the complement
+    assert team_withheld(INDICATORS, council, by_team, "T2") == {("OV01", AS_AT)}  # small itself
+    assert team_withheld(INDICATORS, council, by_team, "T1") == frozenset()
+
+
+def test_a_figure_withheld_as_a_complement_is_withheld_with_its_trend_point(request_for):
+    figures = Figures(card=card_frame(), monthly=monthly_frame(), also_withheld=frozenset({("OV01", AS_AT)}))
+    report = assemble(INDICATORS, figures, request_for("public"))
+    assert rows_by_id(report)["OV01"].value == SUPPRESSED
+    chart = next(c for s in report.sections for c in s.charts if c.indicator_id == "OV01")
+    assert chart.points[-1].value is None and chart.points[-2].value is not None

@@ -13,7 +13,8 @@ from careboard.engine.generate import generate_council
 from careboard.engine.indicators import scorecard
 from careboard.engine.reports import formatting as fmt
 from careboard.engine.reports import render
-from careboard.engine.reports.monthly import RAG_TEXT, UnknownTeam, build_monthly_report
+from careboard.engine.reports.monthly import RAG_TEXT, UnknownTeam, build_monthly_report, team_names
+from careboard.engine.reports.suppression import primary
 from careboard.engine.store import Dataset
 
 AS_AT = date(2026, 10, 31)
@@ -131,3 +132,23 @@ def test_one_call_gives_the_file_its_name_and_media_type(data):
     assert result.filename == "improvement-summary-2026-10-members.html"
     assert result.media_type == "text/html; charset=utf-8"
     assert b"Hello." in result.content and b"OFFICIAL" in result.content
+
+
+def test_a_public_team_report_withholds_what_the_council_breakdown_withholds_as_a_complement(data):
+    council = build_monthly_report(data, AS_AT, audience="public", months=2)
+    ids = {v: k for k, v in team_names(data).items()}
+    by_team = scorecard(data, AS_AT, by="team", months=2)
+    counts = {(r["id"], r["group"]): r for r in by_team.iter_rows(named=True)}
+    complements = [
+        (b.indicator_id, b.title, ids[row[0]])
+        for b in council.team_breakdowns
+        for row in b.rows
+        if row[4] == "Withheld" and row[0] in ids  # not the children allocated to no team
+        and not primary(counts[(b.indicator_id, ids[row[0]])]["unit"],
+                        counts[(b.indicator_id, ids[row[0]])]["numerator"],
+                        counts[(b.indicator_id, ids[row[0]])]["denominator"])
+    ]  # fmt: skip
+    assert complements, "the generated council has a team withheld only as a complement"
+    indicator_id, title, team = complements[0]
+    report = build_monthly_report(data, AS_AT, audience="public", team=team, months=2)
+    assert next(r for r in report.rows if r.indicator_id == indicator_id).withheld, (title, team)
