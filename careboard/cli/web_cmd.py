@@ -146,5 +146,8 @@ def serve(port: int, host: str) -> None:
     _django()
     from django.core.management import call_command
 
+    from careboard.web.warm import warm
+
+    click.echo("warming: " + "; ".join(warm()))
     click.echo(f"careboard on http://{host}:{port}/ (Ctrl+C to stop)")
     call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
