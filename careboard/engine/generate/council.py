@@ -124,7 +124,7 @@ def generate_council(
     care_tables(ctx)
     care_events(ctx)
     care_leavers(ctx)
-    posts = establishment(ctx, _team_stock(ctx))
+    posts = establishment(ctx, _team_stock(ctx), journey)
     spells = simulate_staff(ctx, posts)
     staff_tables(ctx, posts, spells)
     inv = allocate(ctx, spells)

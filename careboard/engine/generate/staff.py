@@ -68,8 +68,10 @@ def team_of_phase(kind: npt.NDArray[np.str_], patch: IntArray) -> npt.NDArray[np
     return np.array([lookup[k] for k in key.tolist()], dtype=str) if len(key) else np.zeros(0, dtype=str)
 
 
-def establishment(ctx: Ctx, stock: dict[str, float]) -> pl.DataFrame:
-    """Funded posts per team: sized so caseloads sit near the England average."""
+def establishment(ctx: Ctx, stock: dict[str, float], journey: str) -> pl.DataFrame:
+    """Funded posts per team, sized so caseloads sit near the England average, and how they change:
+    an improving council funds about 10% more case-holding posts a year into the run, a declining
+    one cuts about 8% after eighteen months, a steady one moves a few posts between teams."""
     rows: list[tuple[str, str, str, float, int, int]] = []
     t_from = ctx.t0 - 365
     occupancy = 0.96 * 0.93  # posts filled (employed or agency) x average FTE
@@ -103,6 +105,34 @@ def establishment(ctx: Ctx, stock: dict[str, float]) -> pl.DataFrame:
         ctx.rng.choice([1.0, 0.8, 0.6], size=df.height, p=[0.8, 0.12, 0.08]),
     )
     df = df.with_columns(estb_fte=pl.Series(part))
+    return _changes(ctx, df, journey, serial)
+
+
+def _changes(ctx: Ctx, df: pl.DataFrame, journey: str, serial: int) -> pl.DataFrame:
+    holders = df.filter(pl.col("estb_role") == "5")
+    if journey == "improving":
+        extra = holders.gather_every(10).with_columns(
+            estb_post_id=pl.format(
+                "PO{}", (pl.int_range(pl.len()) + serial + 1).cast(pl.String).str.zfill(5)
+            ),
+            estb_fte=pl.lit(1.0),
+            s=pl.lit(ctx.start + 365, dtype=pl.Int64),
+        )
+        return pl.concat([df, extra])
+    cut_day = ctx.start + (540 if journey == "declining" else 400)
+    every = 12 if journey == "declining" else 40
+    cut = set(holders.gather_every(every, offset=3)["estb_post_id"].to_list())
+    df = df.with_columns(e=pl.when(pl.col("estb_post_id").is_in(list(cut))).then(cut_day).otherwise("e"))
+    if journey == "steady":  # the same posts, funded again in the child protection teams
+        moved = df.filter(pl.col("estb_post_id").is_in(list(cut))).with_columns(
+            estb_post_id=pl.format(
+                "PO{}", (pl.int_range(pl.len()) + serial + 1).cast(pl.String).str.zfill(5)
+            ),
+            estb_team_id=pl.lit("T06"),
+            s=pl.lit(cut_day, dtype=pl.Int64),
+            e=pl.lit(int(NA), dtype=pl.Int64),
+        )
+        df = pl.concat([df, moved])
     return df
 
 
@@ -115,7 +145,9 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
     role = posts["estb_role"].to_numpy().astype(str)
     manager = np.isin(role, ["1", "2", "3"])
     years = 365.25
-    t = np.full(n, ctx.t0 - 365, dtype=np.int64)
+    t = posts["s"].to_numpy().astype(np.int64)
+    post_end = posts["e"].to_numpy().astype(np.int64)
+    post_end = np.where(post_end == NA, ctx.end + 100 * 365, post_end)
     cols: dict[str, list[npt.NDArray[np.generic]]] = {
         k: [] for k in ("i", "agency", "start", "end", "reason", "staff")
     }
@@ -131,6 +163,7 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
 
     # the first occupant: in post already (managers always), or the post starts vacant
     vacant0 = ~manager & (rng.random(n) < float(ctx.quality.at("vacancy_gap_years", np.array([0]))[0]) * 0.12)
+    vacant0 |= t > ctx.t0  # a newly funded post starts empty and is recruited to
     occupant = new_staff(n)
     start = t.copy()
     active = np.arange(n)
@@ -147,7 +180,8 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
         stay = np.searchsorted(cum, target).astype(np.int64) + base - start[active]
         stay = np.maximum(stay, 30)
         is_vacant = vacant0[active] if first else np.zeros(k, dtype=bool)
-        leave = np.where(is_vacant, start[active], start[active] + stay)
+        leave = np.minimum(np.where(is_vacant, start[active], start[active] + stay), post_end[active])
+        cut = leave >= post_end[active]
         perm = ~is_vacant
         reason = pick(
             rng, ("RES1", "RES5", "RES7", "RES4", "RES8", "RES2"), np.array([72.0, 8, 8, 3, 7, 2]), k
@@ -156,14 +190,16 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
         cols["agency"].append(np.zeros(int(perm.sum()), dtype=bool))
         cols["start"].append(start[active][perm])
         cols["end"].append(leave[perm])
-        cols["reason"].append(reason[perm])
+        cols["reason"].append(np.where(cut, "RES2", reason)[perm])  # post cut: redundancy
         cols["staff"].append(occupant[active][perm])
         # the vacancy that follows, and its agency cover
         gap_mean = ctx.quality.at("vacancy_gap_years", (leave - ctx.t0) // 30) * years
         immediate = manager[active] | (rng.random(k) < 0.25)
         gap = np.where(immediate, rng.integers(0, 20, k), rng.exponential(1.0, k) * gap_mean).astype(np.int64)
+        gap = np.minimum(gap, np.maximum(post_end[active] - leave, 0))
         covered = (
             ~manager[active]
+            & ~cut
             & (gap > 14)
             & (rng.random(k) < ctx.quality.at("agency_cover", (leave - ctx.t0) // 30))
         )
@@ -179,7 +215,7 @@ def simulate_staff(ctx: Ctx, posts: pl.DataFrame) -> Spells:
         nxt = new_staff(k)
         occupant[active] = np.where(convert, a_staff, nxt)
         start[active] = leave + gap
-        active = active[start[active] <= ctx.end]
+        active = active[~cut & (start[active] <= ctx.end) & (start[active] < post_end[active])]
         first = False
     i = np.concatenate(cols["i"]).astype(np.int64)
     agency = np.concatenate(cols["agency"]).astype(bool)

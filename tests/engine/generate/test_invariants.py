@@ -276,6 +276,17 @@ def check_each_worker_has_one_registration_number_of_their_own(data):
     assert staff["staf_swe_registration"].n_unique() == staff.height
 
 
+@invariant
+def check_staff_hold_posts_only_while_they_are_funded(data):
+    posts = data["cb_establishment"].select("estb_post_id", "estb_start_date", "estb_end_date")
+    spells = data["cb_staff"].join(posts, left_on="staf_post_id", right_on="estb_post_id", how="left")
+    assert spells["estb_start_date"].null_count() == 0
+    assert spells.filter(pl.col("staf_start_date") < pl.col("estb_start_date")).height == 0
+    ended = spells.filter(pl.col("estb_end_date").is_not_null())
+    assert ended.filter(pl.col("staf_leaving_date").is_null()).height == 0
+    assert ended.filter(pl.col("staf_leaving_date") > pl.col("estb_end_date")).height == 0
+
+
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__.removeprefix("check_") for c in CHECKS])
 def test_a_generated_council_is_consistent(data, check):
     check(data)
