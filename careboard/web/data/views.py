@@ -99,6 +99,17 @@ def _float_or_none(text: str) -> float | None:
     return float(text) if text else None
 
 
+def _target_order_problem(polarity: str, lower: float | None, upper: float | None) -> str:
+    """The lower target is the minimum standard and the upper the aspiration, read with the polarity."""
+    if lower is None or upper is None:
+        return ""
+    if polarity in ("higher_is_better", "target_range") and lower > upper:
+        return "The lower target must not be above the upper target when higher is better or for a band"
+    if polarity == "lower_is_better" and lower < upper:
+        return "When lower is better, the lower target (the minimum standard) is the larger number"
+    return ""
+
+
 @require_http_methods(["GET", "POST"])
 def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
     access.require(request.user, "edit_targets")
@@ -118,6 +129,10 @@ def target_edit(request: HttpRequest, indicator_id: str) -> HttpResponse:
             upper = _float_or_none(form.get("upper", ""))
         except ValueError:
             errors["lower"] = "Enter the targets as numbers"
+        if "lower" not in errors:
+            problem = _target_order_problem(ind.polarity, lower, upper)
+            if problem:
+                errors["lower"] = problem
         reason = form.get("reason", "").strip()
         if not reason:
             errors["reason"] = "Enter the reason for the change"

@@ -104,3 +104,13 @@ def test_a_month_with_a_red_indicator_and_no_commentary_is_not_signed_off(users,
 def test_an_open_month_has_no_month_page(users, loaded):
     assert client_for(users["performance_lead"]).get("/data/months/2026-01-31/").status_code == 404
     assert client_for(users["performance_lead"]).get("/data/months/January/").status_code == 404
+
+
+def test_targets_the_wrong_way_round_for_the_polarity_are_refused(users, loaded):
+    client = client_for(users["performance_lead"])
+    response = client.post(
+        "/targets/TV01/", {"from_date": "2026-04-01", "lower": "95", "upper": "60", "reason": "r"}
+    )
+    assert response.status_code == 400
+    assert "must not be above the upper target" in response.content.decode()
+    assert Target.objects.count() == 0
