@@ -61,13 +61,38 @@ def _scorecard_row(r: Row) -> str:
 
 
 def _section(s: Section) -> str:
-    parts = [f"<h2>{escape(s.area)}</h2>", _table(SCORECARD_HEADINGS, [_scorecard_row(r) for r in s.rows])]
+    parts = [
+        f'<h2 id="{_anchor(s.area)}">{escape(s.area)}</h2>',
+        _table(SCORECARD_HEADINGS, [_scorecard_row(r) for r in s.rows]),
+    ]
     for chart in s.charts:
         parts.append(f"<figure><figcaption>{escape(chart.title)}</figcaption>{charts.svg(chart)}</figure>")
     if s.commentary:
         parts.append("<h3>Commentary</h3>")
         parts += [f"<p><strong>{escape(t)}.</strong> {escape(text)}</p>" for t, text in s.commentary]
     return "".join(parts)
+
+
+COMPARISON = "Comparison with England and statistical neighbours"
+TEAMS = "Appendix: figures by team"
+DEFINITIONS = "Appendix: definitions"
+
+
+def _anchor(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower())
+
+
+def _contents(report: MonthlyReport) -> str:
+    """Links within the page to each part (the only links the file has)."""
+    entries = [(_anchor(s.area), s.area) for s in report.sections]
+    if report.comparisons:
+        entries.append(("comparison", COMPARISON))
+    entries.append(("data-note", "Data note"))
+    if report.team_breakdowns:
+        entries.append(("teams", TEAMS))
+    entries.append(("definitions", DEFINITIONS))
+    items = "".join(f'<li><a href="#{anchor}">{escape(text)}</a></li>' for anchor, text in entries)
+    return f'<nav aria-label="Contents"><h2>Contents</h2><ol>{items}</ol></nav>'
 
 
 def _cover(report: MonthlyReport) -> str:
@@ -93,13 +118,13 @@ def _comparison(report: MonthlyReport) -> str:
         for c in report.comparisons
     ]
     heads = ("Indicator", report.council, "England", "Statistical neighbours", "Year")
-    return "<h2>Comparison with England and statistical neighbours</h2>" + _table(heads, body)
+    return f'<h2 id="comparison">{COMPARISON}</h2>' + _table(heads, body)
 
 
 def _teams(report: MonthlyReport) -> str:
     if not report.team_breakdowns:
         return ""
-    parts = ["<h2>Appendix: figures by team</h2>"]
+    parts = [f'<h2 id="teams">{TEAMS}</h2>']
     for b in report.team_breakdowns:
         body = [
             f"<tr>{_cell(t)}{_cell(v, True)}{_cell(n, True)}{_cell(d, True)}{_rag_cell(rag)}</tr>"
@@ -113,7 +138,7 @@ def _teams(report: MonthlyReport) -> str:
 
 
 def _definitions(report: MonthlyReport) -> str:
-    parts = ["<h2>Appendix: definitions</h2>"]
+    parts = [f'<h2 id="definitions">{DEFINITIONS}</h2>']
     for d in report.definitions:
         items = [
             ("Definition", d.definition), ("Numerator", d.numerator), ("Denominator", d.denominator),
@@ -128,9 +153,10 @@ def render(report: MonthlyReport) -> bytes:
     note = "".join(f"<p>{escape(line)}</p>" for line in report.data_note)
     body = [
         _cover(report),
+        _contents(report),
         "".join(_section(s) for s in report.sections),
         _comparison(report),
-        f"<h2>Data note</h2>{note}",
+        f'<h2 id="data-note">Data note</h2>{note}',
         _teams(report),
         _definitions(report),
     ]

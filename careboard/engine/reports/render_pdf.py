@@ -221,10 +221,23 @@ def _marking_on_every_page(marking: str | None) -> Any:
     return draw
 
 
+class _OutlinedDoc(SimpleDocTemplate):  # type: ignore[misc]  # reportlab has no type hints
+    """A document whose Heading 1 paragraphs become the PDF's outline (the bookmarks pane)."""
+
+    parts = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, Paragraph) and flowable.style.name == "Heading1":
+            self.parts += 1
+            key = f"part{self.parts}"  # numbered, not by object id: the same report, the same bytes
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
+
+
 def render(report: MonthlyReport) -> bytes:
     _fonts()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _OutlinedDoc(
         buffer,
         pagesize=A4,
         leftMargin=1.5 * cm,

@@ -47,3 +47,10 @@ def test_the_html_report_escapes_commentary(figures, request_for):
     req = request_for("board", commentary={"OV01": "<script>alert(1)</script> & more"})
     html = render_html.render(assemble(INDICATORS, figures, req)).decode()
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_every_contents_link_leads_to_a_part_of_the_page(figures, request_for):
+    html = render_html.render(assemble(INDICATORS, figures, request_for("board"))).decode()
+    links = re.findall(r'<a href="#([^"]+)">', html)
+    assert "front-door" in links and "definitions" in links
+    assert all(f'id="{anchor}"' in html for anchor in links)

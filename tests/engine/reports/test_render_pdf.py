@@ -31,3 +31,10 @@ def test_the_pdf_is_the_same_bytes_for_the_same_report(figures, request_for):
 def test_the_board_pdf_carries_its_marking(figures, request_for):
     text = pdf_text(assemble(INDICATORS, figures, request_for("board")))
     assert text.count("OFFICIAL-SENSITIVE") >= 2
+
+
+def test_the_pdf_outline_lists_each_area_and_appendix(figures, request_for):
+    reader = PdfReader(io.BytesIO(render_pdf.render(assemble(INDICATORS, figures, request_for("board")))))
+    titles = [entry.title for entry in reader.outline]
+    assert titles[:2] == ["Summary", "Front door"]
+    assert "Appendix: definitions" in titles
