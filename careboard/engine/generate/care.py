@@ -337,10 +337,7 @@ def _one_period(
                 else None,
             )
         )
-    kind_out = end_kind
-    if end_kind == "AGE18" and rec in ("E5", "E6"):
-        kind_out = "AGE18"
-    return end, kind_out
+    return end, end_kind
 
 
 def _adopters(rng: np.random.Generator) -> tuple[str, str, str]:

@@ -13,7 +13,7 @@ from careboard.engine.generate.care import care_journeys
 from careboard.engine.generate.context import CareLog, Ctx, Intervals, person_ids
 from careboard.engine.generate.days import WorkingDays, add_years, day, month_index
 from careboard.engine.generate.events import care_events, care_leavers, care_tables, plan_events
-from careboard.engine.generate.frames import NA, days_to_date
+from careboard.engine.generate.frames import NA
 from careboard.engine.generate.journeys import simulate_other_contacts, simulate_referrals
 from careboard.engine.generate.params import Journey
 from careboard.engine.generate.staff import (
@@ -395,6 +395,3 @@ def _censor_dates(df: pl.DataFrame, end: date) -> pl.DataFrame:
     dates = [c for c, t in df.schema.items() if t == pl.Date]
     df = df.with_columns(pl.when(pl.col(c) > end).then(None).otherwise(pl.col(c)).alias(c) for c in dates)
     return df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in dates)) if dates else df
-
-
-del days_to_date

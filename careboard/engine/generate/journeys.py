@@ -48,7 +48,6 @@ def simulate_referrals(ctx: Ctx) -> None:
     dob = add_years(contact_day, -age) - rng.integers(1, 365, n_new)
     dob = np.maximum(dob, add_years(contact_day + 30, -18))  # still a child a month after the contact
     child = ctx.people.add(rng, dob)
-    round_no = 0
     while len(child):
         close, again = _referral_round(ctx, child, contact_day)
         gap = 1 + rng.exponential(P.REREFERRAL_GAP_DAYS, len(child)).astype(np.int64)
@@ -56,7 +55,6 @@ def simulate_referrals(ctx: Ctx) -> None:
         keep = again & (rng.random(len(child)) < P.REREFERRAL_P) & (nxt <= ctx.end)
         keep &= nxt < add_years(ctx.people.dob_of(child), 18) - 30
         child, contact_day = child[keep], nxt[keep]
-        round_no += 1
 
 
 def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[IntArray, BoolArray]:
@@ -207,7 +205,7 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
     close = np.where(close > adult, adult, close)
     s_start = np.minimum(s_start, close)
     s_end = np.minimum(s_end, close)
-    reason = np.where(nfa, "RC7", "RC7")
+    reason = np.full(n, "RC7")  # services ceased; NFA referrals close this way too
     # RC8/RC9 mean closed after an assessment alone: not after an s47 enquiry or a conference
     after_assessment = nin & ~s47 & ~transfer
     reason = np.where(after_assessment, np.where(rng.random(n) < P.P_NFA_EARLY_HELP, "RC9", "RC8"), reason)
@@ -258,9 +256,7 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
         _first_after(ref_day[a], close[a], cp_start[a], cp[a], cin_start[a], cin[a], cla_entry[a], to_cla[a]),
         "ASSESS",
     )
-    _s47_and_cp(
-        ctx, child, pid, ref_id, s47, s_start, s_end, icpc, icpc_day, transfer, cp, cp_start, cp_end, age
-    )
+    _s47_and_cp(ctx, child, pid, ref_id, s47, s_start, s_end, icpc, icpc_day, transfer, cp, cp_start, cp_end)
     _plans(ctx, child, ref_id, need, cin, cin_start, np.where(cin_to_cla, cla_entry, cin_end), "CIN")
     _plans(ctx, child, ref_id, need, cp_to_cin, step_start, step_end, "CIN")
     _plans(ctx, child, ref_id, need, care_kind == "HOME", post_start, post_end, "CIN")
@@ -351,9 +347,8 @@ def _s47_and_cp(
     cp: BoolArray,
     cp_start: IntArray,
     cp_end: IntArray,
-    age: IntArray,
 ) -> None:
-    rng, n = ctx.rng, len(child)
+    rng = ctx.rng
     s47_id = reprefix(ref_id, "S")
     i = np.flatnonzero(s47)
     ctx.out.add(
@@ -409,7 +404,6 @@ def _s47_and_cp(
     )
     ctx.cp_plans.add(child[i], plan_id[i], cp_start[i], cp_end[i])
     ctx.phases.add(child[i], ref_id[i], cp_start[i], cp_end[i], "CP")
-    del n, age
 
 
 def _plans(

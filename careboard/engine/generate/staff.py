@@ -483,7 +483,7 @@ def _allocate_team(
 
 def oversight(ctx: Ctx, sp: Spells, inv: pl.DataFrame) -> None:
     """Management oversight notes on open cases, by the manager of the team holding the case."""
-    person, ref, start, end, _ = ctx.episodes.arrays()
+    person, _ref, start, end, _ = ctx.episodes.arrays()
     start = np.maximum(start, ctx.t0)
     i, _due, actual = chain(ctx, start, end, [("d", 56)], "oversight", 40, 120)
     notes = pl.DataFrame({"mano_person_id": person_ids(person[i]), "d": actual}).with_columns(
@@ -525,4 +525,3 @@ def oversight(ctx: Ctx, sp: Spells, inv: pl.DataFrame) -> None:
             "mano_team_id": team,
         },
     )
-    del ref
