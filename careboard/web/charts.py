@@ -68,7 +68,7 @@ def trend_chart(
     height: int = 280,
 ) -> SafeString:
     """Monthly values as a line with the lower (red dashes) and upper (green dashes) targets."""
-    left, right, top, bottom = 56, width - 16, 16, height - 40
+    left, right, top, bottom = 56, width - 32, 16, height - 40  # room for the last month label
     pool = [v for seq in (values, lower, upper) for v in seq if v is not None]
     title = escape(label)
     if not pool or not months:
