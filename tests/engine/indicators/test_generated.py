@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 
 from careboard.engine.indicators.catalogue import catalogue
-from careboard.engine.indicators.core import ROW_SCHEMA, Period, Settings, series
+from careboard.engine.indicators.core import ROW_SCHEMA, Period, Settings, compute, series
 from careboard.engine.store import Dataset
 
 generate = pytest.importorskip("careboard.engine.generate")
@@ -39,6 +39,8 @@ def test_indicator_computes_for_24_month_ends_by_team(council, ind):
     latest = values.filter(pl.col("period_end") == AS_AT)
     total = council_values.filter(pl.col("period_end") == AS_AT)
     assert latest["numerator"].sum() == pytest.approx(total["numerator"][0])
+    workers = compute(ind, council, Period.ending(ind.period_kind, AS_AT), Settings(), by="worker")
+    assert workers["numerator"].sum() == pytest.approx(total["numerator"][0])
 
 
 @pytest.mark.parametrize("ind", CATALOGUE.values(), ids=list(CATALOGUE))
