@@ -135,7 +135,7 @@ def _urn(rng: np.random.Generator, place: str, provider: str) -> str | None:
 def _distance(rng: np.random.Generator, place: str) -> float:
     if place == "P1":
         return 0.0
-    median = {"K2": 22.0, "K1": 45.0, "S1": 8.0, "R3": 12.0}.get(place, 6.0)
+    median = {"K2": 30.0, "K1": 45.0, "S1": 8.0, "R3": 12.0}.get(place, 7.5)
     return round(float(rng.lognormal(np.log(median), 0.9)), 1)
 
 
@@ -179,8 +179,8 @@ def _one_period(
                 ls.append((perm["reversed"] + 14, "C2"))
                 end_kind, end = "AGE18", adult
             else:
-                placed = fo + int(rng.lognormal(np.log(170), 0.5))
-                perm["matched"] = placed - int(rng.integers(14, 60))
+                placed = fo + int(rng.lognormal(np.log(220), 0.45))
+                perm["matched"] = placed - int(rng.integers(30, 90))
                 perm["placed"] = placed
                 perm["order"] = placed + int(rng.integers(120, 420))
                 end_kind, end = "ADOPTED", perm["order"]
@@ -218,13 +218,13 @@ def _one_period(
     # placements: moves as a Poisson process; adoption placements at the planned day
     events: list[tuple[int, str, str]] = [(d, "LS", s) for d, s in ls[1:]]
     t = entry
-    base = 0.45 if age < 5 else 0.6 if age < 12 else 1.0
+    base = 0.55 if age < 5 else 0.75 if age < 12 else 1.2
     while True:
         months = (t - ctx.t0) // 30
         rate = base * float(ctx.quality.at("move_rate", np.array([months]))[0]) / 365.25
         wait = 1 + int(rng.exponential(1.0 / rate))
         if wait > 365:  # a placement that has lasted a year is likelier to last
-            wait = 365 + int(rng.exponential(1.5 / rate))
+            wait = 365 + int(rng.exponential(3.8 / rate))
         t = t + wait
         if t >= end:
             break

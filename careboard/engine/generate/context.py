@@ -87,6 +87,7 @@ class People:
     ethnicity: list[npt.NDArray[np.str_]] = field(default_factory=list)
     patch: list[IntArray] = field(default_factory=list)
     size: int = 0
+    cp_children: set[int] = field(default_factory=set)
     _dob_cache: IntArray | None = None
 
     def add(self, rng: np.random.Generator, dob: IntArray) -> IntArray:
@@ -105,6 +106,10 @@ class People:
         if self._dob_cache is None or len(self._dob_cache) != self.size:
             self._dob_cache = np.concatenate(self.dob) if self.dob else np.zeros(0, dtype=np.int64)
         return self._dob_cache[idx]
+
+    def had_cp_plan(self, idx: IntArray) -> BoolArray:
+        """Whether each child has been on a child protection plan before."""
+        return np.isin(idx, np.fromiter(self.cp_children, dtype=np.int64, count=len(self.cp_children)))
 
     def patch_of(self, idx: IntArray) -> IntArray:
         return np.concatenate(self.patch)[idx] if self.patch else np.zeros(0, dtype=np.int64)

@@ -218,11 +218,11 @@ def care_events(ctx: Ctx) -> None:
     )
     _health(ctx, person, pid, dob, start, end)
     # PEPs for children of school age
-    school = (add_years(dob, 5) <= start) & (add_years(dob, 16) > start)
-    j = np.flatnonzero(school)
-    i, due, actual = chain(
-        ctx, start[j], np.minimum(end[j], add_years(dob[j], 18)), [("wd", 20), ("m", 4)], "pep", 10, 60
-    )
+    # PEPs from the start of the school year in which a child turns 5 (or entering care, if later)
+    school_from = np.maximum(start, _school_start(add_years(dob, 4)))
+    school_to = np.minimum(end, add_years(dob, 18))
+    j = np.flatnonzero(school_from < school_to)
+    i, due, actual = chain(ctx, school_from[j], school_to[j], [("wd", 10), ("m", 4)], "pep", 20, 60)
     n = len(i)
     ctx.out.add(
         "cb_pep",
@@ -236,6 +236,15 @@ def care_events(ctx: Ctx) -> None:
         },
     )
     _missing(ctx, person, pid, dob, start, end)
+
+
+def _school_start(day: IntArray) -> IntArray:
+    """The 1 September on or after each day."""
+    d = np.asarray(day, dtype=np.int64).astype("datetime64[D]")
+    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
+    sept = (np.char.add(year.astype(str), "-09-01")).astype("datetime64[D]")
+    later = (np.char.add((year + 1).astype(str), "-09-01")).astype("datetime64[D]")
+    return np.where(sept >= d, sept, later).astype(np.int64)
 
 
 def _health(
@@ -327,7 +336,7 @@ def _missing(
     i, s, e = i[ok], s[ok], e[ok]
     m = len(i)
     offered = ctx.chance("rhi_offered", e)
-    accepted = offered & (rng.random(m) < 0.7)
+    accepted = offered & (rng.random(m) < 0.9)
     in72 = ctx.chance("rhi_72h", e)
     rhi = np.where(accepted, e + np.where(in72, rng.integers(0, 3, m), rng.integers(4, 15, m)), NA)
     ctx.out.add(

@@ -52,7 +52,8 @@ def simulate_referrals(ctx: Ctx) -> None:
         close, again = _referral_round(ctx, child, contact_day)
         gap = 1 + rng.exponential(P.REREFERRAL_GAP_DAYS, len(child)).astype(np.int64)
         nxt = close + gap
-        keep = again & (rng.random(len(child)) < P.REREFERRAL_P) & (nxt <= ctx.end)
+        p_again = np.where(ctx.people.had_cp_plan(child), P.REREFERRAL_AFTER_CP_P, P.REREFERRAL_P)
+        keep = again & (rng.random(len(child)) < p_again) & (nxt <= ctx.end)
         keep &= nxt < add_years(ctx.people.dob_of(child), 18) - 30
         child, contact_day = child[keep], nxt[keep]
 
@@ -80,7 +81,10 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
     # the path
     nfa = rng.random(n) < P.P_NFA
     transfer = ~nfa & (rng.random(n) < P.P_TRANSFER_IN)
-    s47 = ~nfa & ~transfer & (rng.random(n) < P.P_S47 / (1 - P.P_NFA))
+    # a child who has been on a plan before is likelier to be the subject of an enquiry again
+    before = ctx.people.had_cp_plan(child)
+    p_s47 = np.where(before, P.P_S47_AGAIN, P.P_S47 / (1 - P.P_NFA))
+    s47 = ~nfa & ~transfer & (rng.random(n) < p_s47)
     teen_or_baby = np.where(age >= 13, 2.2, np.where(age == 0, 1.5, 0.5))
     direct_cla = ~nfa & ~transfer & ~s47 & (rng.random(n) < P.P_DIRECT_CLA / 0.55 * teen_or_baby / 2.2)
     uasc = direct_cla & (age >= 15) & (rng.random(n) < 0.35)
@@ -98,7 +102,7 @@ def _referral_round(ctx: Ctx, child: IntArray, contact_day: IntArray) -> tuple[I
 
     # s47 and conference
     s_start = np.maximum(wd.add(ref_day, rng.integers(0, 3, n)), ref_day)
-    icpc = s47 & (rng.random(n) < P.P_ICPC_GIVEN_S47)
+    icpc = s47 & (rng.random(n) < np.where(before, P.P_ICPC_AGAIN, P.P_ICPC_GIVEN_S47))
     icpc_wd = np.where(ctx.chance("icpc_15wd", s_start), rng.integers(4, 16, n), rng.integers(16, 40, n))
     icpc_day = np.where(transfer, wd.add(ref_day, rng.integers(3, 12, n)), wd.add(s_start, icpc_wd))
     s_end = np.minimum(wd.add(s_start, rng.integers(3, 15, n)), np.where(icpc, icpc_day, ctx.end + 10_000))
@@ -403,6 +407,7 @@ def _s47_and_cp(
         },
     )
     ctx.cp_plans.add(child[i], plan_id[i], cp_start[i], cp_end[i])
+    ctx.people.cp_children.update(child[i].tolist())
     ctx.phases.add(child[i], ref_id[i], cp_start[i], cp_end[i], "CP")
 
 

@@ -35,11 +35,11 @@ QUALITY: dict[str, tuple[float, float, float]] = {
     "immunised": (0.85, 0.70, 0.93),
     "pep": (0.85, 0.60, 0.95),
     "rhi_offered": (0.85, 0.60, 0.95),
-    "rhi_72h": (0.63, 0.35, 0.85),
+    "rhi_72h": (0.80, 0.45, 0.92),
     "iro_notice": (0.60, 0.15, 0.97),  # placement move notified to the IRO within 2 working days
     "pathway_plan": (0.85, 0.60, 0.95),  # pathway plan reviewed within 6 months
     "in_touch": (0.91, 0.82, 0.95),
-    "suitable": (0.88, 0.75, 0.93),
+    "suitable": (0.95, 0.80, 0.97),
     "eet": (0.55, 0.45, 0.62),
     "plo_16wk": (0.60, 0.35, 0.82),  # pre-proceedings concluded within 16 weeks
     "proceedings_26wk": (0.35, 0.20, 0.55),
@@ -55,11 +55,14 @@ QUALITY: dict[str, tuple[float, float, float]] = {
 # Demand per 10,000 children aged 0-17 per year (England, DfE 2025; see calibration targets).
 REFERRALS_PER_10K = 519.4
 CONTACTS_PER_REFERRAL = 3.2
-REREFERRAL_P = 0.45  # chance a closed case is referred again
+REREFERRAL_P = 0.45
+REREFERRAL_AFTER_CP_P = 0.6  # chance a closed case is referred again
 REREFERRAL_GAP_DAYS = 200.0  # mean gap between closure and the next referral
 P_NFA = 0.065  # referral NFA
 P_S47 = 0.364  # s47 enquiries per referral
-P_ICPC_GIVEN_S47 = 0.313
+P_ICPC_GIVEN_S47 = 0.28
+P_S47_AGAIN = 0.6  # s47 enquiries on re-referral of a child who was on a plan before
+P_ICPC_AGAIN = 0.55
 P_CP_GIVEN_ICPC = 0.80
 P_TRANSFER_IN = 0.01  # CP plans that arrive as transfer-in conferences
 P_DIRECT_CLA = 0.03  # referrals leading straight into care (emergency, UASC)
