@@ -60,7 +60,10 @@ def read_dataset(folder: str | os.PathLike[str], names: Iterable[str] | None = N
         if parquet.exists():
             out[name] = pl.read_parquet(parquet)
         elif csv.exists():
-            out[name] = pl.read_csv(csv, schema=t.schema, try_parse_dates=False)
+            # by heading, not position: a hand-edited CSV may have its columns in any order
+            header = pl.read_csv(csv, n_rows=0).columns
+            overrides = {c: t.schema[c] for c in header if c in t.schema}
+            out[name] = pl.read_csv(csv, schema_overrides=overrides, infer_schema=False)
     return Dataset(out)
 
 

@@ -47,3 +47,20 @@ def test_missing_folder_is_a_clear_error(tmp_path):
 def test_dataset_refuses_unknown_tables():
     with pytest.raises(KeyError, match="no canonical table"):
         Dataset({"ssd_shoes": pl.DataFrame()})
+
+
+def test_csv_columns_are_read_by_heading_not_position(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "ssd_person.csv").write_text("pers_dob,pers_person_id\n2016-02-29,A1\n", encoding="utf-8")
+    person = read_dataset(folder)["ssd_person"]
+    assert person["pers_person_id"].to_list() == ["A1"]
+    assert person["pers_dob"].to_list() == [dt.date(2016, 2, 29)]
+
+
+def test_csv_with_an_unknown_column_names_table_and_column(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "ssd_person.csv").write_text("pers_person_id,shoe_size\nA1,4\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"ssd_person: unknown columns \['shoe_size'\]"):
+        read_dataset(folder)
