@@ -166,6 +166,17 @@ def group(paths: Sequence[Source]) -> Grouped:
                 by_format.setdefault(name, []).extend(members)
             unknown += inner.unknown
             continue
+        if fmt == "ssd" and Path(path).is_dir():
+            # the SSD reader takes the folder's tables; any other file in it is read on its own
+            others = [
+                c
+                for c in sorted(Path(path).iterdir())
+                if c.is_file() and not c.name.startswith(".") and c.suffix.lower() not in (".csv", ".parquet")
+            ]
+            inner = group(others)
+            for name, members in inner.by_format.items():
+                by_format.setdefault(name, []).extend(members)
+            unknown += inner.unknown
         if fmt == UNKNOWN:
             unknown.append(Path(path))
         else:

@@ -79,3 +79,16 @@ def test_public_samples_are_detected():
     assert detect(SAMPLES / "cin_census" / "fake_CIN_data.xml") == "cin-census"
     assert detect(SAMPLES / "ssda903" / "fake_903.xml") == "ssda903"
     assert detect(SAMPLES / "ssda903" / "validator_fake" / "episodes.csv") == "ssda903"
+
+
+def test_other_files_in_an_ssd_folder_are_not_skipped(tmp_path: Path):
+    (tmp_path / "ssd_person.csv").write_text("pers_person_id\n1\n")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "csww.xml").write_text(
+        "<Message><Header><CollectionDetails><Collection>CSWW</Collection></CollectionDetails></Header>"
+        "<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW0000123456</SWENo></CSWWWorker></Message>"
+    )
+    result = read_any([tmp_path])
+    assert result.tables["ssd_person"].height == 1
+    assert result.tables["cb_staff"].height == 1
+    assert ("notes.docx", "FORMAT_UNKNOWN") in [(i.file, i.code) for i in result.issues]
