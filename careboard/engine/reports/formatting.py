@@ -34,6 +34,12 @@ def count(v: float | None) -> str:
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
 
 
+def numerator(v: float | None, unit: str) -> str:
+    """The numerator: for an average in days it is a total of days, so it says so."""
+    text = count(v)
+    return f"{text} days" if unit == "days" and v is not None else text
+
+
 def target(v: float | None, unit: str) -> str:
     return "-" if v is None else value(v, unit)
 

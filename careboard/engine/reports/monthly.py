@@ -152,7 +152,7 @@ def _row(line: _Line) -> Row:
         area=ind.area,
         unit=ind.unit,
         value=fmt.withheld_or(fmt.value(line.value, ind.unit), line.withheld),
-        numerator=fmt.withheld_or(fmt.count(card.get("numerator")), line.withheld),
+        numerator=fmt.withheld_or(fmt.numerator(card.get("numerator"), ind.unit), line.withheld),
         denominator=fmt.withheld_or(fmt.count(card.get("denominator")), line.withheld),
         lower=fmt.target(card.get("lower"), ind.unit),
         upper=fmt.target(card.get("upper"), ind.unit),
@@ -294,7 +294,7 @@ def _team_breakdown(line: _Line, teams: pl.DataFrame, req: Request, figures: Fig
             (
                 name,
                 fmt.withheld_or(fmt.value(r["value"], ind.unit), hide),
-                fmt.withheld_or(fmt.count(r["numerator"]), hide),
+                fmt.withheld_or(fmt.numerator(r["numerator"], ind.unit), hide),
                 fmt.withheld_or(fmt.count(r["denominator"]), hide),
                 "Withheld" if hide else "No data" if r["value"] is None else RAG_TEXT[r.get("rag")],
             )

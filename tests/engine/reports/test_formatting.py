@@ -30,3 +30,8 @@ def test_targets_read_in_the_direction_of_the_polarity():
     )
     assert fmt.targets_sentence(12, 16, "count", "target_range") == "Acceptable range 12 to 16."
     assert fmt.targets_sentence(None, None, "count", "higher_is_better") == "No target set."
+
+
+def test_the_numerator_of_an_average_in_days_says_days():
+    assert fmt.numerator(11249.0, "days") == "11,249 days"
+    assert fmt.numerator(774.0, "percent") == "774"
