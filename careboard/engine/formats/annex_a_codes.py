@@ -192,6 +192,44 @@ _CATEGORY_ALIASES = {
 }
 
 
+# Descriptions without a code ("White British", "Pakistani"): the first rule whose words all appear
+# wins, so the more specific rules come first. A broad group alone ("White", "Asian") is left blank.
+_ETHNIC_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("white", "black", "caribbean"), "MWBC"),
+    (("white", "black", "african"), "MWBA"),
+    (("white", "asian"), "MWAS"),
+    (("mixed", "other"), "MOTH"),
+    (("traveller",), "WIRT"),
+    (("gypsy",), "WROM"),
+    (("roma",), "WROM"),
+    (("irish",), "WIRI"),
+    (("indian",), "AIND"),
+    (("pakistani",), "APKN"),
+    (("bangladeshi",), "ABAN"),
+    (("chinese",), "CHNE"),
+    (("black", "caribbean"), "BCRB"),
+    (("black", "african"), "BAFR"),
+    (("black", "other"), "BOTH"),
+    (("asian", "other"), "AOTH"),
+    (("white", "other"), "WOTH"),
+    (("other", "ethnic"), "OOTH"),
+    (("white", "british"), "WBRI"),
+    (("english",), "WBRI"),
+    (("refused",), "REFU"),
+    (("declined",), "REFU"),
+    (("not", "obtained"), "NOBT"),
+    (("not", "yet"), "NOBT"),
+)
+
+
+def _ethnicity_from_words(text: str) -> str | None:
+    words = set(re.findall(r"[a-z]+", text))
+    for needed, code in _ETHNIC_WORDS:
+        if all(w in words for w in needed):
+            return code
+    return None
+
+
 def norm(text: object) -> str:
     return re.sub(r"\s+", " ", str(text).replace("\u00a0", " ")).strip().lower()
 
@@ -230,7 +268,7 @@ def code_for(kind: str, heading: str, value: str) -> str | None:
         return None
     if kind == "ethnicity":
         found = _ETHNIC_RE.search(value.upper())
-        return found.group(1) if found else None
+        return found.group(1) if found else _ethnicity_from_words(text)
     codes, by_category, _ = code_lookup(kind)
     if kind == "accommodation":
         # 903 style: the letter, perhaps with the suitability digit ("B1", "U: Independent living")

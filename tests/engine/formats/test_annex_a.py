@@ -250,3 +250,26 @@ def test_text_a_spreadsheet_would_run_is_neutralised(tmp_path: Path):
     assert back.tables["ssd_early_help_episodes"]["earl_episode_organisation"].to_list() == [
         '\'=HYPERLINK("http://x")'
     ]
+
+
+@pytest.mark.parametrize(
+    ("spelling", "code"),
+    [
+        ("a) WBRI", "WBRI"),
+        ("WBRI - White British", "WBRI"),
+        ("White British", "WBRI"),
+        ("White - Irish", "WIRI"),
+        ("White Irish Traveller", "WIRT"),
+        ("Mixed - White and Black Caribbean", "MWBC"),
+        ("Any other Mixed background", "MOTH"),
+        ("Asian or Asian British - Pakistani", "APKN"),
+        ("Black or Black British - African", "BAFR"),
+        ("Information not yet obtained", "NOBT"),
+        ("Refused", "REFU"),
+        ("White", None),
+    ],
+)
+def test_ethnicity_is_read_from_codes_and_descriptions(spelling: str, code: str | None):
+    from careboard.engine.formats.annex_a_codes import code_for
+
+    assert code_for("ethnicity", "Ethnicity", spelling) == code
