@@ -48,7 +48,7 @@ def test_903_csv_return_passes_the_dfe_validator_but_for_listed_rules(council, t
     last = ssda903.write(council, tmp_path / "last", year=year - 1)
     result = run_903(year, this, last)
     assert result["rows"]["Episodes"] > 0 and result["rows"]["Episodes_last"] > 0
-    assert _unexpected(result, outstanding.SSDA903) == {}
+    assert _unexpected(result, {**outstanding.SSDA903, **outstanding.SSDA903_EARLIER}) == {}
     assert set(result["failed_to_run"]) <= set(outstanding.SSDA903_CANNOT_RUN)
 
 
@@ -56,7 +56,7 @@ def test_903_xml_return_passes_the_dfe_validator_but_for_listed_rules(council, t
     path = ssda903.write(council, tmp_path / "return.xml", year=2025)[0]
     result = run_903(2025, [path])
     assert result["rows"]["Episodes"] > 0
-    assert _unexpected(result, outstanding.SSDA903) == {}
+    assert _unexpected(result, {**outstanding.SSDA903, **outstanding.SSDA903_EARLIER}) == {}
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -64,14 +64,15 @@ def test_cin_census_passes_the_dfe_validator_but_for_listed_rules(council, tmp_p
     path = cin_census.write(council, tmp_path, year=year)[0]
     result = run_cin(year, path)
     assert result["rows"]["CINdetails"] > 0
-    assert _unexpected(result, outstanding.CIN) == {}
+    assert _unexpected(result, {**outstanding.CIN, **outstanding.CIN_EARLIER}) == {}
     crashed = {re.sub(r"Error with rule (\w+):.*", r"\1", line) for line in result["failed_to_run"]}
     assert crashed <= set(outstanding.CIN_CANNOT_RUN)
 
 
 def test_docs_list_the_outstanding_failures_exactly():
     text = DOCS.read_text()
-    for code, (owner, reason) in {**outstanding.SSDA903, **outstanding.CIN}.items():
+    listed = [outstanding.SSDA903, outstanding.SSDA903_EARLIER, outstanding.CIN, outstanding.CIN_EARLIER]
+    for code, (owner, reason) in {k: v for d in listed for k, v in d.items()}.items():
         assert f"| {code} | {owner} | {reason} |" in text, code
     for code, reason in {**outstanding.SSDA903_CANNOT_RUN, **outstanding.CIN_CANNOT_RUN}.items():
         assert f"| {code} | {reason} |" in text, code
