@@ -17,6 +17,7 @@ pre-proceedings) that touch the year; what happens after 31 March is left out.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -181,6 +182,16 @@ def _text(el: etree._Element | None, name: str) -> str | None:
 
 
 def _read_file(path: Path, index: int, result: ReadResult) -> dict[str, pl.DataFrame]:
+    # Parsing and flattening make millions of small objects; the cyclic collector would rescan
+    # them again and again (superlinear on a national file), and none of them form cycles.
+    gc.disable()
+    try:
+        return _read_file_objects(path, index, result)
+    finally:
+        gc.enable()
+
+
+def _read_file_objects(path: Path, index: int, result: ReadResult) -> dict[str, pl.DataFrame]:
     where = Where(path.name)
     root, issues = parse_xml(path, where=where)
     result.issues += issues
@@ -237,12 +248,17 @@ def _check_header(root: etree._Element, where: Where, result: ReadResult) -> Non
         )
 
 
+def _name(tag: str) -> str:
+    return tag.rsplit("}", 1)[1] if tag.startswith("{") else tag
+
+
 def _leaves(el: etree._Element) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for e in el:
-        if isinstance(e.tag, str) and len(e) == 0:
-            text = (e.text or "").strip()
-            out[etree.QName(e).localname] = text or None
+        tag = e.tag
+        if isinstance(tag, str) and len(e) == 0:
+            text = e.text.strip() if e.text else ""
+            out[_name(tag)] = text or None
     return out
 
 
