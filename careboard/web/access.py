@@ -43,6 +43,25 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "write_commentary": frozenset({R.PERFORMANCE_LEAD}),
     "sign_off_month": frozenset({R.PERFORMANCE_LEAD}),
     "view_audit": frozenset({R.ADMINISTRATOR}),
+    # the monthly improvement summary (aggregate); which audience is bounded by REPORT_AUDIENCES
+    "download_report": frozenset(_EVERYONE - {R.ADMINISTRATOR}),
+}
+
+# role -> the report audiences it may download. A board report shows every figure, small numbers
+# included, so it is for those who run or oversee the service; an elected member gets the members'
+# or public edition (small numbers withheld); anyone else who may see the scorecard, the public one.
+# A role missing here may download nothing (fails closed).
+_BOARD_AUDIENCES: tuple[str, ...] = ("board", "members", "public")
+REPORT_AUDIENCES: dict[Role, tuple[str, ...]] = {
+    R.PERFORMANCE_LEAD: _BOARD_AUDIENCES,
+    R.SENIOR_LEADER: _BOARD_AUDIENCES,
+    R.BOARD_MEMBER: _BOARD_AUDIENCES,
+    R.SERVICE_MANAGER: _BOARD_AUDIENCES,
+    R.TEAM_MANAGER: _BOARD_AUDIENCES,
+    R.ELECTED_MEMBER: ("members", "public"),
+    R.SOCIAL_WORKER: ("public",),
+    R.IRO: ("public",),
+    R.AUDITOR: ("public",),
 }
 
 # Roles whose scope is every team; the others are scoped to their teams (service manager: the
@@ -80,6 +99,19 @@ def require(user: object, action: str) -> None:
     """Raise PermissionDenied (403) unless ``user``'s role allows ``action``."""
     if not may(user, action):
         raise PermissionDenied(action)
+
+
+def report_audiences(user: object) -> tuple[str, ...]:
+    """The report audiences ``user`` may download (none unless the role may download reports)."""
+    if not may(user, "download_report"):
+        return ()
+    return REPORT_AUDIENCES.get(_role(user), ())
+
+
+def require_report_audience(user: object, audience: str) -> None:
+    """Raise PermissionDenied (403) unless ``user`` may download a report for ``audience``."""
+    if audience not in report_audiences(user):
+        raise PermissionDenied(f"report for {audience}")
 
 
 def suppresses_small_numbers(user: object) -> bool:

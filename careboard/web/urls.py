@@ -10,6 +10,7 @@ from careboard.web.accounts import views as accounts
 from careboard.web.audit import views as audit
 from careboard.web.children import views as children
 from careboard.web.data import views as data
+from careboard.web.reports import views as reports
 from careboard.web.scorecard import views as scorecard
 from careboard.web.settings import STATIC_DIR
 from careboard.web.worklists import views as worklists
@@ -39,6 +40,8 @@ urlpatterns = [
     path("data/months/<str:period_end>/sign-off/", data.month_sign_off, name="data_month_sign_off"),
     path("targets/", data.targets, name="targets"),
     path("targets/<str:indicator_id>/", data.target_edit, name="target_edit"),
+    path("reports/", reports.reports, name="reports"),
+    path("reports/download/", reports.download, name="report_download"),
     path("audit/", audit.trail, name="audit_trail"),
     # The application's own CSS, served by Django so the embedded default needs no web server.
     re_path(

@@ -21,6 +21,7 @@ R = Role
 ALL = set(Role)
 CHILD_LEVEL = {R.PERFORMANCE_LEAD, R.SERVICE_MANAGER, R.TEAM_MANAGER, R.SOCIAL_WORKER, R.IRO, R.AUDITOR}
 TEAM_LISTS = {R.PERFORMANCE_LEAD, R.SERVICE_MANAGER, R.TEAM_MANAGER}
+BOARD_REPORTS = {R.PERFORMANCE_LEAD, R.SENIOR_LEADER, R.BOARD_MEMBER, R.SERVICE_MANAGER, R.TEAM_MANAGER}
 
 
 def statuses(ok: set[Role], ok_status: int = 200, denied: int = 403) -> dict[Role, int]:
@@ -81,6 +82,15 @@ MATRIX: dict[str, tuple[dict[str, object], str, dict[str, str], dict[Role, int],
     "targets": ({}, "get", {}, statuses({R.PERFORMANCE_LEAD}), 302),
     "target_edit": ({"indicator_id": "TV01"}, "get", {}, statuses({R.PERFORMANCE_LEAD}), 302),
     "audit_trail": ({}, "get", {}, statuses({R.ADMINISTRATOR}), 302),
+    "reports": ({}, "get", {}, statuses(ALL - {R.ADMINISTRATOR}), 302),
+    # the board's edition: every figure, so not for elected members nor caseholders
+    "report_download": (
+        {},
+        "get",
+        {"month": "2026-02-28", "format": "html", "audience": "board"},
+        statuses(BOARD_REPORTS),
+        302,
+    ),
     "static": ({"path": "careboard/careboard.css"}, "get", {}, statuses(ALL), 200),
 }
 

@@ -73,6 +73,7 @@ MAIN_PAGES = [
     ("performance_lead", "/targets/"),
     ("performance_lead", "/targets/TV01/"),
     ("administrator", "/audit/"),
+    ("board_member", "/reports/"),
     (None, "/login/"),
 ]
 

@@ -1,0 +1,1 @@
+"""The monthly improvement summary, downloaded from the web application."""
