@@ -27,7 +27,8 @@ def _month(value: str, *, last_day: bool) -> date:
 
 
 def _five_years_before(end: date) -> date:
-    return date(end.year - 5, end.month, 1) if end.month != 12 else date(end.year - 4, 1, 1)
+    """The first day of the 60 months that end with ``end``'s month (2026-03 -> 2021-04-01)."""
+    return date(end.year - 5, end.month + 1, 1) if end.month != 12 else date(end.year - 4, 1, 1)
 
 
 @click.command()

@@ -39,3 +39,12 @@ def test_calibrate_reads_a_dataset_and_writes_markdown(tmp_path):
     assert "| Referrals per 10,000 (year) |" in result.output
     assert result.exit_code in (0, 1)  # a small council may miss a measure; the table is still written
     assert md.read_text().startswith("# Calibration of the synthetic council")
+
+
+def test_the_default_run_is_the_five_years_to_the_end_month():
+    from datetime import date
+
+    from careboard.cli.generate_cmd import _five_years_before
+
+    assert _five_years_before(date(2026, 3, 31)) == date(2021, 4, 1)
+    assert _five_years_before(date(2025, 12, 31)) == date(2021, 1, 1)
