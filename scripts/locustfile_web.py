@@ -2,7 +2,7 @@
 
     careboard serve --port 8000            # on the benchmark database, after load + close-month
     CAREBOARD_BENCH_PASSWORD=... locust -f scripts/locustfile_web.py --headless -u 50 -r 10 \\
-        -t 60s --host http://127.0.0.1:8000
+        -t 90s --host http://127.0.0.1:8000
 
 Each simulated user signs in once as the demo board member, then reads pages with 1-2 s between
 them. With CAREBOARD_BENCH_SESSIONS naming a file of session keys (scripts/bench_web.py
@@ -48,3 +48,9 @@ class BoardMember(HttpUser):  # type: ignore[misc]
     @task(2)
     def indicator(self) -> None:
         self.client.get(f"/indicators/{random.choice(INDICATORS)}/", name="/indicators/<id>/")
+
+    @task(1)
+    def baseline(self) -> None:
+        # The stylesheet through the whole middleware stack: a trivial page measured in the same
+        # run, so a page's time can be read against the server's own queueing on a busy machine.
+        self.client.get("/static/careboard/careboard.css", name="baseline: /static/ stylesheet")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import secrets
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -141,13 +142,46 @@ def create_demo() -> None:
 @click.command()
 @click.option("--port", default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(port: int, host: str) -> None:
-    """Serve the web application (Django's server: for the demo and a single office, not the internet)."""
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    help="Processes (gunicorn); each holds the data in memory (about 1 GB for 65,000 children).",
+)
+@click.option("--threads", default=4, show_default=True, help="Threads per process (gunicorn).")
+@click.option(
+    "--dev-server", is_flag=True, help="Django's own threaded server (one process) instead of gunicorn."
+)
+def serve(port: int, host: str, workers: int, threads: int, dev_server: bool) -> None:
+    """Serve the web application with gunicorn (put an HTTPS proxy in front of it on a network)."""
     _django()
-    from django.core.management import call_command
+    if dev_server:
+        from django.core.management import call_command
 
-    from careboard.web.warm import warm
+        from careboard.web.warm import warm
 
-    click.echo("warming: " + "; ".join(warm()))
-    click.echo(f"careboard on http://{host}:{port}/ (Ctrl+C to stop)")
-    call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        click.echo("warming: " + "; ".join(warm()))
+        click.echo(f"careboard on http://{host}:{port}/ (Django's server; Ctrl+C to stop)")
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        return
+    click.echo(f"careboard on http://{host}:{port}/ ({workers} x {threads} gunicorn; Ctrl+C to stop)")
+    # A fresh interpreter, not a fork of this one: this process may have used Polars (migrations,
+    # ``careboard demo``), and Polars' threads do not survive a fork. Workers warm themselves.
+    os.execv(sys.executable, gunicorn_argv(host, port, workers, threads))
+
+
+def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:careboard.web.gunicorn_conf",
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "careboard.web.wsgi:application",
+    ]

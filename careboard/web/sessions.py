@@ -28,7 +28,8 @@ class RenewIdleSessionMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or session.is_empty():
+        # a request that never read the session (a stylesheet) costs no session query
+        if session is None or not session.accessed or session.is_empty():
             return response
         # keys() loads the session: an expired or unknown cookie reads as empty, with no key
         if not (session.keys() - {RENEWED_KEY}) or not session.session_key:

@@ -67,3 +67,19 @@ def test_users_create_makes_a_scoped_user_and_refuses_unknown_roles(db):
     assert sam.check_password(result.output.strip().rsplit(" ", 1)[-1])
     assert run("users", "create", "kim", "--role", "wizard").exit_code == 2
     assert run("users", "create", "sam", "--role", "auditor").exit_code == 1
+
+
+def test_serve_runs_gunicorn_with_workers_that_load_the_application_after_the_fork():
+    import subprocess
+    import sys
+
+    from careboard.cli.web_cmd import gunicorn_argv
+    from careboard.web import gunicorn_conf
+
+    argv = gunicorn_argv("127.0.0.1", 8123, 3, 2)
+    assert argv[argv.index("--workers") + 1] == "3" and argv[argv.index("--bind") + 1] == "127.0.0.1:8123"
+    # Polars does not survive a fork: the application must never be loaded in the master
+    assert gunicorn_conf.preload_app is False and "--preload" not in argv
+    assert argv[0] == sys.executable
+    checked = subprocess.run([*argv, "--check-config"], capture_output=True, check=False)
+    assert checked.returncode == 0, checked.stderr.decode()

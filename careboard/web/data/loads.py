@@ -12,6 +12,7 @@ load has a new id, so nothing stale can be served.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import threading
 from collections.abc import Mapping, Sequence
@@ -159,6 +160,25 @@ def _read_from_database(load_id: int) -> Dataset:
     return Dataset(tables)
 
 
+def _from_disk_cache(load_id: int, folder: Path) -> Dataset:
+    """The load's tables from its disk cache, filling it from the database first if need be.
+
+    Several server processes may ask at once (each gunicorn worker warms itself after a start or
+    a new load): a lock file lets one fill the cache while the others wait, then read it.
+    """
+    complete = folder / ".complete"
+    if not complete.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with open(folder.parent / f".{folder.name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if not complete.exists():
+                data = _read_from_database(load_id)
+                write_dataset(data, folder)
+                complete.touch()
+                return data
+    return read_dataset(folder, names=[p.stem for p in folder.glob("*.parquet")])
+
+
 def dataset_for(load: DataLoad) -> Dataset:
     """The tables of ``load``, from memory, else the disk cache, else the database."""
     key = _cache_key(load)
@@ -166,14 +186,7 @@ def dataset_for(load: DataLoad) -> Dataset:
         cached = _memory.get(key)
         if cached is not None:
             return cached
-        folder = _cache_dir(key)
-        complete = folder / ".complete"
-        if complete.exists():
-            data = read_dataset(folder, names=[p.stem for p in folder.glob("*.parquet")])
-        else:
-            data = _read_from_database(load.pk)
-            write_dataset(data, folder)
-            complete.touch()
+        data = _from_disk_cache(load.pk, _cache_dir(key))
         _memory.clear()  # keep one load in memory: the current one
         _memory[key] = data
         return data

@@ -192,6 +192,8 @@ def _live_values(
 def forget_live() -> None:
     with _live_lock:
         _live.clear()
+    with _closed_lock:
+        _closed.clear()
 
 
 def month_values(
@@ -231,27 +233,8 @@ def values_over(
     }
     out: dict[date, list[Value]] = {d: [] for d in period_ends}
     if closes:
-        qs = MonthlyValue.objects.filter(
-            close__in=list(closes.values()), superseded=False, group_kind=kind
-        ).values_list(
-            "indicator_id",
-            "period_start",
-            "period_end",
-            "group_id",
-            "numerator",
-            "denominator",
-            "value",
-            "lower",
-            "upper",
-            "rag",
-            "close__period_end",
-        )
-        if group_ids is not None:
-            qs = qs.filter(group_id__in=list(group_ids))
-        if only is not None:
-            qs = qs.filter(indicator_id=only)
-        for ind_id, start, end, gid, num, den, val, lo, up, rg, close_end in qs:
-            out[close_end].append(Value(ind_id, start, end, kind, gid, num, den, val, lo, up, rg))
+        for close_end, stored_values in _closed_values(closes, kind, group_ids, only).items():
+            out[close_end] = list(stored_values)
     open_months = [d for d in period_ends if d not in closes]
     version = targets_version() if open_months else (0, 0)
     wanted = set(group_ids) if group_ids is not None else None
@@ -259,6 +242,60 @@ def values_over(
         live = _live_values(load, data, period_end, kind, only, version)
         out[period_end] = live if wanted is None else [v for v in live if v.group_id in wanted]
     return out
+
+
+# Stored values of closed months, by the closes they belong to. A close's values never change (a
+# recompute makes a new close and marks the old one superseded, so the key changes), so pages
+# need not read them again. ``closed_at`` is in the key so that a recreated database whose ids
+# start again cannot be served another database's values.
+_closed: dict[tuple[object, ...], dict[date, list[Value]]] = {}
+_closed_lock = threading.Lock()
+_CLOSED_KEPT = 512
+
+
+def _closed_values(
+    closes: dict[date, MonthClose],
+    kind: GroupKind,
+    group_ids: Sequence[str] | None,
+    only: str | None,
+) -> dict[date, list[Value]]:
+    key = (
+        tuple(sorted((d, c.pk, c.closed_at) for d, c in closes.items())),
+        kind,
+        None if group_ids is None else tuple(group_ids),
+        only,
+    )
+    with _closed_lock:
+        hit = _closed.get(key)
+    if hit is not None:
+        return hit
+    found: dict[date, list[Value]] = {d: [] for d in closes}
+    qs = MonthlyValue.objects.filter(
+        close__in=list(closes.values()), superseded=False, group_kind=kind
+    ).values_list(
+        "indicator_id",
+        "period_start",
+        "period_end",
+        "group_id",
+        "numerator",
+        "denominator",
+        "value",
+        "lower",
+        "upper",
+        "rag",
+        "close__period_end",
+    )
+    if group_ids is not None:
+        qs = qs.filter(group_id__in=list(group_ids))
+    if only is not None:
+        qs = qs.filter(indicator_id=only)
+    for ind_id, start, end, gid, num, den, val, lo, up, rg, close_end in qs:
+        found[close_end].append(Value(ind_id, start, end, kind, gid, num, den, val, lo, up, rg))
+    with _closed_lock:
+        if len(_closed) >= _CLOSED_KEPT:
+            _closed.clear()
+        _closed[key] = found
+    return found
 
 
 @functools.lru_cache(maxsize=1)

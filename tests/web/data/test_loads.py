@@ -71,3 +71,32 @@ def test_the_disk_cache_serves_a_new_process(db, settings):
     LoadTable.objects.filter(load=load).update(parquet=b"")  # the database copy is no longer read
     assert loads.dataset_for(load)["ssd_person"].height == 3
     assert (settings.CACHE_DIR / f"{load.pk}-{load.token}" / ".complete").exists()
+
+
+def test_a_process_filling_the_disk_cache_makes_the_others_wait_then_read_it(tmp_path, monkeypatch):
+    import fcntl
+    import threading
+
+    from careboard.engine.store import Dataset
+
+    folder = tmp_path / "cache" / "7-token"
+    reads: list[int] = []
+
+    def from_database(load_id: int) -> Dataset:
+        reads.append(load_id)
+        return Dataset({"ssd_person": factories.tables()["ssd_person"]})
+
+    monkeypatch.setattr(loads, "_read_from_database", from_database)
+    folder.parent.mkdir(parents=True)
+    with open(folder.parent / f".{folder.name}.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process is filling the cache
+        results: list[Dataset] = []
+        waiting = threading.Thread(target=lambda: results.append(loads._from_disk_cache(7, folder)))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and not reads
+        loads.write_dataset(from_database(7), folder)  # the other process's work
+        (folder / ".complete").touch()
+    waiting.join(10)
+    assert reads == [7]  # only the other process read the database
+    assert results[0]["ssd_person"].height == factories.tables()["ssd_person"].height
