@@ -1,34 +1,12 @@
 """The HTML report opened in a real browser (Debian's chromium, driven by Playwright) asks for nothing."""
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 from careboard.engine.reports import render_html
 from careboard.engine.reports.monthly import assemble
+from tests.conftest import axe_violations
 
 from .conftest import INDICATORS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# axe-core as installed for the web app's browser tests (npm ci in tests/web/browser)
-AXE = Path(__file__).parents[2] / "web" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-        )
-        yield chromium
-        chromium.close()
+# ``browser``: the session's one chromium, from tests/conftest.py (shared with the web's tests).
 
 
 def test_the_html_report_makes_no_request_when_opened(browser, figures, request_for, tmp_path):
@@ -48,15 +26,11 @@ def test_the_html_report_makes_no_request_when_opened(browser, figures, request_
 
 
 def test_the_html_report_has_no_serious_accessibility_failure(browser, figures, request_for, tmp_path):
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci in tests/web/browser)")
     path = tmp_path / "report.html"
     path.write_bytes(render_html.render(assemble(INDICATORS, figures, request_for("board"))))
     context = browser.new_context()
     page = context.new_page()
     page.goto(path.as_uri())
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    serious = [(v["id"], v["help"]) for v in axe_violations(page)]
     context.close()
-    serious = [(v["id"], v["help"]) for v in found if v.get("impact") in ("serious", "critical")]
     assert serious == []

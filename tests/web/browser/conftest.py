@@ -1,44 +1,20 @@
 """Browser tests: Playwright driving Debian's chromium headless against Django's live server.
 
 Needs /usr/bin/chromium (apt-get install chromium) and, for the accessibility scans, axe-core
-installed here (npm ci in this folder). Without chromium the tests are skipped and say why.
+installed here (npm ci in this folder). Without them the tests are skipped and say why, or fail
+with CI=true (tests/conftest.py).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# The session's one chromium (``browser``) and the axe-core scan (``axe_violations``) are in
+# tests/conftest.py, shared with the engine's report tests.
+
 PASSWORD = "a long test passphrase 42"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
-    # here are ordinary synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -56,13 +32,3 @@ def sign_in(page: object, base: str, username: str) -> None:
     page.get_by_label("Username").fill(username)  # type: ignore[attr-defined]
     page.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
     page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-
-
-def axe_violations(page: object) -> list[dict[str, object]]:
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci in tests/web/browser)")
-    page.add_script_tag(path=str(AXE))  # type: ignore[attr-defined]
-    result = page.evaluate(  # type: ignore[attr-defined]
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    return [v for v in result if v.get("impact") in ("serious", "critical")]

@@ -7,8 +7,9 @@ import pytest
 
 from careboard.web.accounts.models import User
 from careboard.web.data import loads
+from tests.conftest import axe_violations
 from tests.web import factories
-from tests.web.browser.conftest import PASSWORD, axe_violations, sign_in
+from tests.web.browser.conftest import PASSWORD, sign_in
 from tests.web.conftest import PERSONAS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
