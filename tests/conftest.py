@@ -66,3 +66,20 @@ def axe_violations(page: object) -> list[dict[str, object]]:
         "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
     )
     return [v for v in result if v.get("impact") in ("serious", "critical")]
+
+
+# The reference specifications and public sample files, beside the checkout (../shared) unless
+# CAREBOARD_SHARED says where. They are not in the repository, so tests that read them call
+# require_shared, which skips locally without them and fails in CI.
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CAREBOARD_SHARED", REPO.parent / "shared"))
+
+
+def require_shared(*parts: str) -> Path:
+    """``SHARED / parts``, or skip (fail with CI=true) when it is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        missing(
+            f"{path} is not present (the shared reference folder beside the checkout, or CAREBOARD_SHARED)"
+        )
+    return path

@@ -1,12 +1,12 @@
 import csv
-from pathlib import Path
 
 import polars as pl
 import pytest
 
 from careboard.engine.schema import TABLES, table
+from tests.conftest import SHARED, require_shared
 
-SSD_FIELDS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ssd" / "ssd_fields.csv"
+SSD_FIELDS = SHARED / "reference" / "ssd" / "ssd_fields.csv"
 
 
 def test_table_names_are_ssd_or_marked_extensions():
@@ -23,8 +23,8 @@ def test_keys_are_fields_and_field_names_unique():
         assert len(t.columns) == len(set(t.columns)), t.name
 
 
-@pytest.mark.skipif(not SSD_FIELDS.exists(), reason="shared reference not beside the checkout")
 def test_ssd_fields_match_the_specification():
+    require_shared("reference", "ssd", "ssd_fields.csv")
     spec = {(r["table"], r["field"]) for r in csv.DictReader(SSD_FIELDS.open(encoding="utf-8"))}
     for t in TABLES.values():
         for f in t.fields:

@@ -15,10 +15,11 @@ from careboard.engine.formats.common import ReadResult
 from careboard.engine.generate import generate_council
 from careboard.engine.schema import table
 from careboard.engine.store import Dataset
+from tests.conftest import SHARED, require_shared
 from tests.engine.formats.roundtrip import differences
 
-XSD = Path(__file__).parents[4] / "shared" / "reference" / "cin_census" / "CIN_schema_2026.xsd"
-SAMPLES = Path(__file__).parents[4] / "shared" / "samples" / "cin_census"
+XSD = SHARED / "reference" / "cin_census" / "CIN_schema_2026.xsd"
+SAMPLES = SHARED / "samples" / "cin_census"
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +89,9 @@ def test_pre_proceedings_are_written_from_2026_27_and_read_back(council, tmp_pat
     )
 
 
-@pytest.mark.skipif(not XSD.exists(), reason="the DfE CIN census XSD is not in shared/reference")
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_written_census_validates_against_the_dfe_schema(council, tmp_path, year):
+    require_shared("reference", "cin_census", "CIN_schema_2026.xsd")
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     doc = etree.parse(str(cin_census.write(council, tmp_path, year=year)[0]))
     assert schema.validate(doc), list(schema.error_log)[:5]
@@ -229,8 +230,8 @@ def test_bad_files_are_one_clear_error_and_no_rows(tmp_path, content, code):
     assert "root:" not in str(result.issues)
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="public samples are not in shared/samples")
 def test_public_samples_read_without_errors_that_lose_children():
+    require_shared("samples", "cin_census")
     for path in sorted(SAMPLES.glob("*.xml")):
         result = cin_census.read([path])
         assert result.tables["ssd_person"].height > 0, path.name

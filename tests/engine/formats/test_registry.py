@@ -1,10 +1,9 @@
 from pathlib import Path
 
-import pytest
-
 from careboard.engine.formats.registry import FORMATS, detect, group, read_any
+from tests.conftest import SHARED, require_shared
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
+SAMPLES = SHARED / "samples"
 
 
 def test_every_format_has_a_module_name():
@@ -72,8 +71,8 @@ def test_grouping_keeps_database_urls_as_text(tmp_path: Path):
     assert grouped.databases == ["sqlite:///a.db"]
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
 def test_public_samples_are_detected():
+    require_shared("samples")
     assert detect(SAMPLES / "annex_a" / "Annex_A_2024_Jan.xlsx") == "annex-a"
     assert detect(SAMPLES / "csww" / "social_work_workforce_2022.xml") == "workforce"
     assert detect(SAMPLES / "cin_census" / "fake_CIN_data.xml") == "cin-census"

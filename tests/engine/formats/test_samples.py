@@ -4,12 +4,11 @@ the table in docs/formats.md."""
 import re
 from pathlib import Path
 
-import pytest
-
 from careboard.engine.formats.registry import detect, read_any
+from tests.conftest import SHARED, require_shared
 
 ROOT = Path(__file__).resolve().parents[3]
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = SHARED / "samples"
 DOC = ROOT / "docs" / "formats.md"
 FOLDERS = ("annex_a", "csww")
 
@@ -27,8 +26,8 @@ def _samples() -> list[Path]:
     return sorted(p for folder in FOLDERS for p in (SAMPLES / folder).glob("*") if p.is_file())
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
 def test_every_sample_reads_and_its_counts_are_documented():
+    require_shared("samples")
     documented = _documented()
     measured = {}
     for path in _samples():

@@ -4,13 +4,12 @@ table in docs/formats.md. A 903 sample folder is read as one return (its files t
 import re
 from pathlib import Path
 
-import pytest
-
 from careboard.engine.formats import cin_census, ssda903
 from careboard.engine.formats.common import ReadResult
+from tests.conftest import SHARED, require_shared
 
 ROOT = Path(__file__).resolve().parents[3]
-SAMPLES = ROOT.parent / "shared" / "samples"
+SAMPLES = SHARED / "samples"
 DOC = ROOT / "docs" / "formats.md"
 
 
@@ -29,8 +28,8 @@ def _counts(fmt: str, result: ReadResult) -> tuple[str, int, int, int, int]:
     return (fmt, sum(result.rows_read.values()), placed, errors, len(result.issues) - errors)
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
 def test_every_903_and_cin_sample_reads_and_its_counts_are_documented():
+    require_shared("samples")
     measured = {}
     for path in sorted((SAMPLES / "ssda903").iterdir()):
         measured[f"ssda903/{path.name}"] = _counts("ssda903", ssda903.read([path]))

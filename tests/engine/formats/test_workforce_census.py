@@ -8,8 +8,8 @@ from lxml import etree
 from careboard.engine.formats import workforce_census as csww
 from careboard.engine.generate import generate_council
 from careboard.engine.store import Dataset
+from tests.conftest import SHARED, require_shared
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 XSD = SHARED / "reference" / "workforce" / "CSWW_schema_2022_liiatools.xsd"
 REF = date(2025, 9, 30)
 
@@ -97,8 +97,7 @@ def test_broken_files_are_issues_not_crashes(tmp_path: Path, text: str, code: st
 
 
 def test_the_written_census_is_valid_against_the_xsd(tmp_path: Path, council: Dataset):
-    if not XSD.exists():
-        pytest.skip("shared reference XSD not present")
+    require_shared("reference", "workforce", "CSWW_schema_2022_liiatools.xsd")
     (path,) = csww.write(council, tmp_path, year=2025)
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     doc = etree.parse(str(path))
@@ -145,8 +144,8 @@ def test_swe_numbers_are_padded_for_the_census():
     assert csww.swe_for_census("SW0000592529") == "SW0000592529"
 
 
-@pytest.mark.skipif(not (SHARED / "samples" / "csww").exists(), reason="shared samples not present")
 def test_the_public_sample_reads():
+    require_shared("samples", "csww")
     result = csww.read([SHARED / "samples" / "csww" / "social_work_workforce_2022.xml"])
     assert result.tables["cb_staff"].height == 30
 
