@@ -166,3 +166,11 @@ def test_without_data_the_page_says_so(users, db):
     response = client_for(users["board_member"]).get("/reports/")
     assert response.status_code == 200
     assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "html"])
+def test_a_members_team_report_for_the_open_month_downloads(users, closed, fmt):
+    response = _get(users["elected_member"], month="2026-03-15", team="T2", format=fmt, audience="members")
+    assert response.status_code == 200
+    assert 'filename="improvement-summary-2026-03-' in response["Content-Disposition"]
+    assert response.content
