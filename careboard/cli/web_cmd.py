@@ -157,8 +157,13 @@ def serve(port: int, host: str, workers: int, threads: int, dev_server: bool) ->
     _django()
     if dev_server:
         from django.core.management import call_command
+        from django.db import connections
 
         from careboard.web.warm import warm
+
+        # Django's server starts a thread per request: kept-open connections would pile up, one
+        # per thread, until PostgreSQL refuses more ("too many clients", seen under load).
+        connections.settings["default"]["CONN_MAX_AGE"] = 0
 
         click.echo("warming: " + "; ".join(warm()))
         click.echo(f"careboard on http://{host}:{port}/ (Django's server; Ctrl+C to stop)")
