@@ -234,6 +234,18 @@ def snapshot_rows(data: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
     return finish_rows(with_allocation(data, rows, "period_end"))
 
 
+def _due_yearly(data: Dataset, cohort: pl.DataFrame) -> pl.DataFrame:
+    """Rows for a once-a-year check: due 12 months after the last one, or after entering care."""
+    rows = cohort.select(
+        "person_id",
+        "period_end",
+        item_id="cla_id",
+        due_date=add_months_expr(pl.coalesce("done_date", "entered"), 12),
+        done_date="done_date",
+    )
+    return snapshot_rows(data, rows)
+
+
 def allocated_rows(data: Dataset, rows: pl.DataFrame) -> pl.DataFrame:
     """Finish rows (with period_end) with the case holder at the period end."""
     return finish_rows(with_allocation(data, rows, "period_end"))
@@ -686,14 +698,7 @@ def cla_rha(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.
 )
 def cla_dental(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
     cohort = latest_by(_cohort_12_months(data, periods), _health(data, ("DENTAL",)), "done_date")
-    rows = cohort.select(
-        "person_id",
-        "period_end",
-        item_id="cla_id",
-        due_date=add_months_expr(pl.coalesce("done_date", "entered"), 12),
-        done_date="done_date",
-    )
-    return snapshot_rows(data, rows)
+    return _due_yearly(data, cohort)
 
 
 @indicator_periods(
@@ -812,14 +817,7 @@ def cla_assessed(data: Dataset, periods: Sequence[Period], settings: Settings) -
     assessments = data["ssd_cin_assessments"].select(
         person_id="cina_person_id", date="cina_assessment_auth_date"
     )
-    rows = latest_by(looked_after_in(data, periods), assessments, "done_date").select(
-        "person_id",
-        "period_end",
-        item_id="cla_id",
-        due_date=add_months_expr(pl.coalesce("done_date", "entered"), 12),
-        done_date="done_date",
-    )
-    return snapshot_rows(data, rows)
+    return _due_yearly(data, latest_by(looked_after_in(data, periods), assessments, "done_date"))
 
 
 # --- placements ------------------------------------------------------------------------------------
