@@ -110,6 +110,30 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "ssd_linked_identifiers",
+            key="link_table_id",
+            description="Linked identifiers (a Unique Pupil Number has link_identifier_type 'Unique Pupil Number')",
+            fields=(
+                Field("link_table_id", S, "Link table row ID"),
+                Field("link_person_id", S, "Person Unique ID"),
+                Field("link_identifier_type", S, "Identifier type, e.g. 'Unique Pupil Number'"),
+                Field("link_identifier_value", S, "Identifier or reference code"),
+                Field("link_valid_from_date", D, "Date the identifier is known/valid from"),
+                Field("link_valid_to_date", D, "Date the identifier ceases to be known/valid"),
+            ),
+        ),
+        Table(
+            "ssd_mother",
+            key="moth_table_id",
+            description="Mother: a child who is a mother, one row per child of hers",
+            fields=(
+                Field("moth_table_id", S, "Mother Table ID"),
+                Field("moth_person_id", S, "Person Unique ID (Mother)"),
+                Field("moth_childs_person_id", S, "Mother's Child's Unique ID"),
+                Field("moth_childs_dob", D, "Date of birth of mother's child"),
+            ),
+        ),
+        Table(
             "ssd_disability",
             key="disa_table_id",
             description="Disability",
@@ -430,6 +454,51 @@ TABLES: dict[str, Table] = {
                 Field("clai_person_id", S, "Person Unique ID"),
                 Field("clai_immunisations_status", S, "Immunisations up to Date"),
                 Field("clai_immunisations_status_date", D, "Immunisations Last Updated Date"),
+            ),
+        ),
+        Table(
+            "ssd_sdq_scores",
+            key="csdq_table_id",
+            description="Strengths and Difficulties Questionnaire (SDQ) scores of children in care",
+            fields=(
+                Field("csdq_table_id", S, "SDQ ID"),
+                Field("csdq_person_id", S, "Person Unique ID"),
+                Field("csdq_sdq_completed_date", D, "SDQ Completed Date"),
+                Field("csdq_sdq_reason", S, "SDQ Reason: SDQ1-SDQ5 when no score was returned"),
+                Field("csdq_sdq_score", I, "SDQ Score (0-40)"),
+            ),
+        ),
+        Table(
+            "ssd_cla_convictions",
+            key="clac_cla_conviction_id",
+            description="Convictions of children in care",
+            fields=(
+                Field("clac_cla_conviction_id", S, "Conviction ID"),
+                Field("clac_person_id", S, "Person Unique ID"),
+                Field("clac_cla_conviction_date", D, "Date of Offence"),
+                Field("clac_cla_conviction_offence", S, "Description"),
+            ),
+        ),
+        Table(
+            "ssd_cla_substance_misuse",
+            key="clas_substance_misuse_id",
+            description="Substance misuse of children in care",
+            fields=(
+                Field("clas_substance_misuse_id", S, "Substance Misuse ID"),
+                Field("clas_person_id", S, "Person Unique ID"),
+                Field("clas_substance_misuse_date", D, "Date of substance misuse"),
+                Field("clas_substance_misused", S, "Substance misused"),
+                Field(
+                    "clas_intervention_received",
+                    S,
+                    "Child received intervention for substance misuse problem",
+                ),
+                Field(
+                    "clas_intervention_offered",
+                    S,
+                    "Child was offered an intervention for the substance misuse problem (903 INTERVENTION_OFFERED)",
+                    extension=True,
+                ),
             ),
         ),
         Table(
@@ -835,8 +904,14 @@ TABLES: dict[str, Table] = {
                 Field("popu_row_id", S, "Row identifier", extension=True),
                 Field("popu_year", I, "Year of the mid-year estimate", extension=True),
                 Field("popu_count", I, "Children aged 0-17", extension=True),
-                Field("popu_la_code", S, "Council code", extension=True),
+                Field("popu_la_code", S, "Council's ONS code (e.g. E09000027)", extension=True),
                 Field("popu_la_name", S, "Council name", extension=True),
+                Field(
+                    "popu_la_number",
+                    S,
+                    "Council's three-digit DfE LA number (e.g. 318), used by the DfE returns",
+                    extension=True,
+                ),
             ),
         ),
     )

@@ -284,8 +284,9 @@ def _population(ctx: Ctx, start: date, end: date) -> None:
             "popu_row_id": np.char.add("POP", years.astype(str)),
             "popu_year": years,
             "popu_count": count,
-            "popu_la_code": np.full(len(years), "E09000999"),
-            "popu_la_name": np.full(len(years), "Synthetic Borough Council"),
+            "popu_la_code": np.full(len(years), P.LA_ONS_CODE),
+            "popu_la_name": np.full(len(years), P.LA_NAME),
+            "popu_la_number": np.full(len(years), P.LA_NUMBER),
         },
     )
 

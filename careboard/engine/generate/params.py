@@ -83,6 +83,13 @@ CLA_ENTRIES_PER_10K = 21.0  # used for the history of children already in care w
 
 WARMUP_YEARS = 2  # history simulated before the start so stocks are settled
 
+# The synthetic council keeps its own name but borrows a real council's geography (London Borough
+# of Richmond upon Thames) so that DfE validators, which look placement postcodes up in the ONS
+# postcode directory, find its postcodes inside and outside the council's area.
+LA_NAME = "Synthetic Borough Council"
+LA_ONS_CODE = "E09000027"  # ONS code of Richmond upon Thames
+LA_NUMBER = "318"  # DfE LA number of Richmond upon Thames
+
 # Age at a child's first referral, years 0..17 (unborn counted as 0).
 AGE_WEIGHTS = np.array([10, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6.5, 7, 7.5, 8, 7.5, 6], dtype=np.float64)
 
