@@ -44,6 +44,8 @@ EXCEL_MAX_SERIAL = 2958465  # 31/12/9999
 # A file of this size or more is refused rather than parsed into memory as one XML tree.
 XML_MAX_BYTES = 2 * 1024**3
 XML_MAX_DEPTH = 64
+_LIBXML2_MAX_DEPTH = 256  # libxml2 without huge_tree refuses deeper nesting while parsing
+_XML_ERR_RESOURCE_LIMIT = 114  # libxml2's error code for a parser limit reached
 
 
 @dataclass
@@ -658,7 +660,8 @@ def scratch_dir() -> tempfile.TemporaryDirectory[str]:
 
 def xml_parser() -> etree.XMLParser:
     """An lxml parser that expands no entities, loads no DTD, touches no network, keeps libxml2's
-    limits on text size and depth (huge_tree off) and drops nothing silently."""
+    limits on text size and depth (huge_tree off: it refuses nesting past 256) and drops nothing
+    silently."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -667,6 +670,7 @@ def xml_parser() -> etree.XMLParser:
         huge_tree=False,
         remove_comments=True,
         remove_pis=True,
+        collect_ids=False,
     )
 
 
@@ -680,7 +684,8 @@ def parse_xml(
     """Parse an XML file safely; on any problem return no tree and an issue saying what is wrong.
 
     A document type declaration is refused outright: DfE returns never have one, and it is how
-    entity bombs (billion laughs) and external entities (file or network reads) arrive.
+    entity bombs (billion laughs) and external entities (file or network reads) arrive. Nesting
+    deeper than ``max_depth`` is refused (libxml2 itself stops at 256 while parsing).
     """
     where = where or Where(path.name)
     try:
@@ -699,6 +704,7 @@ def parse_xml(
             "not expanded or fetched",
         )
     ]
+    too_deep = [where.issue("error", "XML_TOO_DEEP", f"elements nest more than {max_depth} deep")]
     # A DTD comes before the root element, so the first block of the file is enough to see it.
     with path.open("rb") as fh:
         if b"<!DOCTYPE" in fh.read(1 << 16):
@@ -706,6 +712,8 @@ def parse_xml(
     try:
         tree = etree.parse(str(path), xml_parser())
     except etree.XMLSyntaxError as exc:
+        if exc.code == _XML_ERR_RESOURCE_LIMIT and "depth" in str(exc.msg).lower():
+            return None, too_deep
         line = exc.lineno if isinstance(exc.lineno, int) else None
         msg = str(exc.msg) if exc.msg else "not well-formed XML"
         return None, [where.issue("error", "XML_MALFORMED", f"not valid XML: {msg}", row=line)]
@@ -713,21 +721,22 @@ def parse_xml(
         return None, [where.issue("error", "FILE_UNREADABLE", f"cannot read the file: {exc}")]
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         return None, dtd_refused
-    root = tree.getroot()
-    depth = _depth(root, max_depth)
-    if depth > max_depth:
-        return None, [where.issue("error", "XML_TOO_DEEP", f"elements nest more than {max_depth} deep")]
-    return root, []
+    if nests_deeper(tree, max_depth):
+        return None, too_deep
+    return tree.getroot(), []
 
 
-def _depth(root: etree._Element, limit: int) -> int:
-    # Walk down level by level so the cost is one pass and stops as soon as the limit is passed.
-    level: list[etree._Element] = [root]
-    depth = 0
-    while level and depth <= limit:
-        depth += 1
-        level = [child for el in level for child in el if isinstance(child.tag, str)]
-    return depth
+def nests_deeper(tree: etree._ElementTree, limit: int) -> bool:
+    """True if an element of ``tree`` is nested more than ``limit`` deep (the root is at depth 1).
+
+    One XPath location path of ``limit + 1`` element steps, evaluated by libxml2 in C: each step
+    visits the children of the elements the previous step found, so every element is visited at
+    most once and no Python object is made per element.
+    """
+    if limit >= _LIBXML2_MAX_DEPTH:
+        return False  # libxml2 refuses such nesting while parsing
+    found = tree.xpath("boolean(/*" + "/*" * max(limit, 0) + ")")
+    return bool(found)
 
 
 def local_name(tag: object) -> str:

@@ -237,6 +237,32 @@ def test_empty_and_too_deep_xml_are_refused(tmp_path: Path):
     assert parse_xml(deep)[1][0].code == "XML_TOO_DEEP"
 
 
+def test_nesting_is_refused_just_past_the_limit_and_past_libxml2s_own(tmp_path: Path):
+    at_limit = tmp_path / "at.xml"
+    at_limit.write_text("<a>" * 64 + "</a>" * 64)
+    past = tmp_path / "past.xml"
+    past.write_text("<Message>" + "<a>" * 64 + "</a>" * 64 + "</Message>")
+    # libxml2 stops at 256 levels while parsing; that is reported as too deep, not as malformed
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_text("<a>" * 5000 + "</a>" * 5000)
+    root, issues = parse_xml(at_limit)
+    assert root is not None and issues == []
+    assert [i.code for i in parse_xml(past)[1]] == ["XML_TOO_DEEP"]
+    assert [i.code for i in parse_xml(bomb)[1]] == ["XML_TOO_DEEP"]
+    assert parse_xml(past, max_depth=65)[1] == []
+
+
+def test_depth_is_counted_in_every_branch_and_namespace(tmp_path: Path):
+    # a wide file whose one deep branch is its last, inside a namespace and beside comments
+    ns = "http://www.example.org/ns"
+    branch = "<b><!-- note -->" * 64 + "</b>" * 64  # 65 deep with the root
+    wide = tmp_path / "wide.xml"
+    rows = "<m:c><m:d>x</m:d></m:c>" * 1000
+    wide.write_text(f'<m:Message xmlns:m="{ns}">{rows}{branch}</m:Message>')
+    assert [i.code for i in parse_xml(wide)[1]] == ["XML_TOO_DEEP"]
+    assert parse_xml(wide, max_depth=65)[1] == []
+
+
 def test_good_xml_parses(tmp_path: Path):
     good = tmp_path / "ok.xml"
     good.write_text("<Message><Header/></Message>")
