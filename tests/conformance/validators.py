@@ -42,9 +42,15 @@ def _run(args: list[str]) -> dict:
 
 
 def run_903(
-    year: int, this: list[Path], last: list[Path] | None = None, select: list[str] | None = None
+    year: int,
+    this: list[Path],
+    last: list[Path] | None = None,
+    select: list[str] | None = None,
+    la: str | None = None,
 ) -> dict:
-    """Validate 903 files for collection ``year`` (named by the year it ends in)."""
+    """Validate 903 files for collection ``year`` (named by the year it ends in) as returned by
+    the council with ONS code ``la`` (the driver's default, E09000027, when not given): the
+    validator compares placement postcodes' LA with it (1015, 411)."""
     args = [
         str(DRIVERS / "dfe_903.py"),
         f"lac{year - 1}_{year % 100:02d}",
@@ -52,6 +58,8 @@ def run_903(
         "--this",
         *map(str, this),
     ]
+    if la:
+        args += ["--la", la]
     if last:
         args += ["--last", *map(str, last)]
     if select:

@@ -21,6 +21,7 @@ import polars as pl
 
 from careboard.engine.formats import ssda903_spec as spec
 from careboard.engine.formats.common import neutralise_formulas
+from careboard.engine.formats.identifiers import upns_at
 from careboard.engine.formats.ssda903_read import birthday_in_year
 from careboard.engine.schema import table
 
@@ -51,7 +52,7 @@ def tables_for_year(data: Data, year: int) -> dict[str, pl.DataFrame]:
     )
     oc3 = oc3.join(in_care_at_birthday, on="CHILD", how="anti")
     ids = pl.concat([episodes["CHILD"], oc3["CHILD"]]).unique()
-    header = _header(person, ids, episodes["CHILD"], year)
+    header = _header(data, person, ids, episodes, year)
     dob = header.select("CHILD", "DOB")
     out = {
         "header": header,
@@ -70,18 +71,81 @@ def tables_for_year(data: Data, year: int) -> dict[str, pl.DataFrame]:
     }
 
 
-def _header(person: pl.DataFrame, ids: pl.Series, looked_after: pl.Series, year: int) -> pl.DataFrame:
-    # Motherhood is asked only of children looked after in the year, not of care leavers (628).
-    mother = pl.col("pers_is_mother").replace_strict({"Y": "1", "N": "0"}, default=None)
-    in_care = pl.col("pers_person_id").is_in(looked_after.implode())
-    return person.filter(pl.col("pers_person_id").is_in(ids.implode())).select(
-        pl.col("pers_person_id").alias("CHILD"),
-        _sex_for_year(pl.col("pers_sex"), year).alias("SEX"),
-        pl.col("pers_dob").alias("DOB"),
-        pl.col("pers_ethnicity").alias("ETHNIC"),
-        pl.col("pers_upn_unknown").alias("UPN"),
-        pl.when(in_care).then(mother).alias("MOTHER"),
-        pl.lit(None, pl.Date).alias("MC_DOB"),
+def _header(
+    data: Data, person: pl.DataFrame, ids: pl.Series, episodes: pl.DataFrame, year: int
+) -> pl.DataFrame:
+    _, end = spec.year_bounds(year)
+    upn = upns_at(data, end).select(pl.col("person_id").alias("CHILD"), pl.col("UPN").alias("__upn"))
+    mother = _motherhood(data, person, episodes, end)
+    return (
+        person.filter(pl.col("pers_person_id").is_in(ids.implode()))
+        .select(
+            pl.col("pers_person_id").alias("CHILD"),
+            _sex_for_year(pl.col("pers_sex"), year).alias("SEX"),
+            pl.col("pers_dob").alias("DOB"),
+            pl.col("pers_ethnicity").alias("ETHNIC"),
+            pl.col("pers_upn_unknown"),
+        )
+        .join(upn, on="CHILD", how="left")
+        .join(mother, on="CHILD", how="left")
+        .select(
+            "CHILD",
+            "SEX",
+            "DOB",
+            "ETHNIC",
+            pl.coalesce("__upn", "pers_upn_unknown").alias("UPN"),
+            "MOTHER",
+            "MC_DOB",
+        )
+    )
+
+
+def _motherhood(data: Data, person: pl.DataFrame, episodes: pl.DataFrame, end: date) -> pl.DataFrame:
+    """MOTHER and MC_DOB for the girls the DfE asks about: those looked after in the year under a
+    legal status other than V3/V4 (393, 607; not care leavers only, 628; not V3/V4 only, 399).
+
+    A girl is a mother ("1") when ``ssd_mother`` holds a child of hers born by the date the return
+    describes her at: 31 March, or the day she ceased to be looked after if that was earlier (625
+    refuses a first child born after it). MC_DOB is her first child's birth. Without a recorded
+    child she is a mother only if ``pers_is_mother`` says so (her child's birth then unknown);
+    "0" when it says "N" or she is under 12 on 31 March; otherwise blank (not known).
+    """
+    ended = pl.col("DEC").is_not_null() & (pl.col("REC") != "X1")
+    asked = (
+        episodes.filter(~pl.col("LS").is_in(["V3", "V4"]))
+        .sort("CHILD", "DECOM")
+        .group_by("CHILD", maintain_order=True)
+        .agg(pl.when(ended.last()).then(pl.col("DEC").last()).otherwise(pl.lit(end)).alias("__as_at"))
+    )
+    girls = person.filter(pl.col("pers_sex") == "F").join(asked, left_on="pers_person_id", right_on="CHILD")
+    children = _get(data, "ssd_mother").select(
+        pl.col("moth_person_id").alias("pers_person_id"), "moth_childs_dob"
+    )
+    first = (
+        girls.select("pers_person_id", "__as_at")
+        .join(children, on="pers_person_id")
+        .group_by("pers_person_id")
+        .agg(
+            pl.col("moth_childs_dob").is_not_null().sum().alias("__recorded"),
+            pl.col("moth_childs_dob")
+            .filter(pl.col("moth_childs_dob") <= pl.col("__as_at"))
+            .min()
+            .alias("MC_DOB"),
+        )
+    )
+    flag = pl.col("pers_is_mother")
+    recorded = pl.col("__recorded").fill_null(0) > 0
+    under_12 = pl.col("pers_dob").dt.offset_by("12y") > end
+    mother = (
+        pl.when(pl.col("MC_DOB").is_not_null())
+        .then(pl.lit("1"))
+        .when(recorded | (flag == "N") | under_12)
+        .then(pl.lit("0"))
+        .when(flag == "Y")
+        .then(pl.lit("1"))
+    )
+    return girls.join(first, on="pers_person_id", how="left").select(
+        pl.col("pers_person_id").alias("CHILD"), mother.alias("MOTHER"), "MC_DOB"
     )
 
 
@@ -148,6 +212,17 @@ def _episodes(data: Data, start: date, end: date) -> pl.DataFrame:
     )
     dec = _in_year(pl.col("clae_cla_episode_ceased_date"), end)
     place = pl.col("clap_cla_placement_type")
+    # Short breaks (V3/V4) carry no postcodes or URN (214, 398). A child who is or was an
+    # unaccompanied asylum seeker has no home postcode, so no distance (406).
+    short_break = pl.col("lega_legal_status").is_in(["V3", "V4"]).fill_null(False)
+    uasc = (
+        _get(data, "ssd_immigration_status")
+        .filter(
+            (pl.col("immi_immigration_status") == "UASC")
+            & pl.col("immi_immigration_status_start_date").fill_null(end).le(end)
+        )
+        .get_column("immi_person_id")
+    )
     moved = (
         dec.is_not_null()
         & (pl.col("clae_cla_episode_ceased_reason") == "X1")
@@ -166,9 +241,11 @@ def _episodes(data: Data, start: date, end: date) -> pl.DataFrame:
         dec.alias("DEC"),
         pl.when(dec.is_not_null()).then(pl.col("clae_cla_episode_ceased_reason")).alias("REC"),
         pl.when(moved).then(pl.col("clap_cla_placement_change_reason")).alias("REASON_PLACE_CHANGE"),
-        pl.col("addr_address_postcode").alias("HOME_POST"),
-        pl.col("clap_cla_placement_postcode").alias("PL_POST"),
-        pl.col("clap_cla_placement_urn").alias("URN"),
+        pl.when(~short_break & ~pl.col("clae_person_id").is_in(uasc.implode()))
+        .then(pl.col("addr_address_postcode"))
+        .alias("HOME_POST"),
+        pl.when(~short_break).then(pl.col("clap_cla_placement_postcode")).alias("PL_POST"),
+        pl.when(~short_break).then(pl.col("clap_cla_placement_urn")).alias("URN"),
     ).sort("CHILD", "DECOM")
 
 
@@ -258,21 +335,88 @@ def _oc2(data: Data, episodes: pl.DataFrame, dob: pl.DataFrame, start: date, end
     # Health surveillance (development) checks are for children under 5 at 31 March only; the
     # DfE rejects the item for older children (rule 546).
     under_5 = pl.col("DOB").dt.offset_by("5y") > end
-    return cohort.select(
-        "CHILD",
-        "DOB",
-        pl.lit(None, pl.String).alias("SDQ_SCORE"),
-        pl.lit(None, pl.String).alias("SDQ_REASON"),
-        pl.lit(None, pl.String).alias("CONVICTED"),
-        pl.when(under_5)
-        .then(flag(_done_in_year(health, ["DEVELOPMENT"], start, end), "HEALTH_CHECK"))
-        .alias("HEALTH_CHECK"),
-        flag(immunised, "IMMUNISATIONS"),
-        flag(_done_in_year(health, ["DENTAL"], start, end), "TEETH_CHECK"),
-        flag(_done_in_year(health, ["IHA", "RHA"], start, end), "HEALTH_ASSESSMENT"),
-        pl.lit(None, pl.String).alias("SUBSTANCE_MISUSE"),
-        pl.lit(None, pl.String).alias("INTERVENTION_RECEIVED"),
-        pl.lit(None, pl.String).alias("INTERVENTION_OFFERED"),
+    # Convictions are asked of children 10 or over at 31 March (542, 543).
+    aged_10 = pl.col("DOB").dt.offset_by("10y") <= end
+    return (
+        cohort.join(_sdq(data, start, end), on="CHILD", how="left")
+        .join(_substance_misuse(data, start, end), on="CHILD", how="left")
+        .select(
+            "CHILD",
+            "DOB",
+            "SDQ_SCORE",
+            "SDQ_REASON",
+            pl.when(aged_10).then(flag(_convicted(data, start, end), "CONVICTED")).alias("CONVICTED"),
+            pl.when(under_5)
+            .then(flag(_done_in_year(health, ["DEVELOPMENT"], start, end), "HEALTH_CHECK"))
+            .alias("HEALTH_CHECK"),
+            flag(immunised, "IMMUNISATIONS"),
+            flag(_done_in_year(health, ["DENTAL"], start, end), "TEETH_CHECK"),
+            flag(_done_in_year(health, ["IHA", "RHA"], start, end), "HEALTH_ASSESSMENT"),
+            pl.col("SUBSTANCE_MISUSE").fill_null("0"),
+            "INTERVENTION_RECEIVED",
+            "INTERVENTION_OFFERED",
+        )
+    )
+
+
+def _sdq(data: Data, start: date, end: date) -> pl.DataFrame:
+    """SDQ_SCORE, or SDQ_REASON when no score was returned, from the child's latest SDQ record in
+    the year: a score if any record in the year has one (197a: never both), for children aged 4
+    to 17 in the year (188, 189: the DfE refuses them for younger and older children)."""
+    sdq = _get(data, "ssd_sdq_scores").filter(pl.col("csdq_sdq_completed_date").is_between(start, end))
+    scored = pl.col("csdq_sdq_score").is_not_null()
+    latest = (
+        sdq.sort("csdq_person_id", scored, "csdq_sdq_completed_date", "csdq_table_id")
+        .group_by("csdq_person_id", maintain_order=True)
+        .last()
+    )
+    dob = _get(data, "ssd_person").select("pers_person_id", "pers_dob")
+    ages_4_to_17 = (pl.col("pers_dob").dt.offset_by("4y") <= end) & (
+        pl.col("pers_dob").dt.offset_by("17y") >= start
+    )
+    return latest.join(dob, left_on="csdq_person_id", right_on="pers_person_id").select(
+        pl.col("csdq_person_id").alias("CHILD"),
+        pl.when(ages_4_to_17).then(pl.col("csdq_sdq_score").cast(pl.String)).alias("SDQ_SCORE"),
+        pl.when(ages_4_to_17 & ~scored).then(pl.col("csdq_sdq_reason")).alias("SDQ_REASON"),
+    )
+
+
+def _convicted(data: Data, start: date, end: date) -> pl.DataFrame:
+    return (
+        _get(data, "ssd_cla_convictions")
+        .filter(pl.col("clac_cla_conviction_date").is_between(start, end))
+        .select(pl.col("clac_person_id").alias("CHILD"))
+        .unique()
+    )
+
+
+def _substance_misuse(data: Data, start: date, end: date) -> pl.DataFrame:
+    """SUBSTANCE_MISUSE "1" for a child with a substance misuse problem identified in the year,
+    with INTERVENTION_RECEIVED (any received) and, only when none was received,
+    INTERVENTION_OFFERED (158, 159, 192, 193)."""
+    misuse = _get(data, "ssd_cla_substance_misuse").filter(
+        pl.col("clas_substance_misuse_date").is_between(start, end)
+    )
+
+    def any_yes(col: str) -> pl.Expr:
+        return (
+            pl.when(pl.col(col).is_null().all())
+            .then(None)
+            .otherwise(pl.when((pl.col(col) == "Y").any()).then(pl.lit("1")).otherwise(pl.lit("0")))
+        )
+
+    return (
+        misuse.group_by("clas_person_id")
+        .agg(
+            any_yes("clas_intervention_received").alias("__received"),
+            any_yes("clas_intervention_offered").alias("__offered"),
+        )
+        .select(
+            pl.col("clas_person_id").alias("CHILD"),
+            pl.lit("1").alias("SUBSTANCE_MISUSE"),
+            pl.col("__received").alias("INTERVENTION_RECEIVED"),
+            pl.when(pl.col("__received") == "0").then(pl.col("__offered")).alias("INTERVENTION_OFFERED"),
+        )
     )
 
 

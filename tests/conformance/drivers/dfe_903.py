@@ -1,7 +1,7 @@
 """Run the DfE SSDA903 validator (csc-validator-be-903) on CSV or XML files; print JSON.
 
 Runs inside the validators' own venv (scripts/validators.sh), never careboard's: it imports
-pandas 1.x. Usage: python dfe_903.py RULESET COLLECTION_YEAR --this FILE... [--last FILE...]
+pandas 1.x. Usage: python dfe_903.py RULESET COLLECTION_YEAR --this FILE... [--last FILE...] [--la ONS_CODE]
 Prints {"errors": {rule code: count}, "failed_to_run": [...], "skipped": [...], "rows": {...}}.
 """
 
@@ -26,7 +26,7 @@ def main() -> int:
     parser.add_argument("collection_year")
     parser.add_argument("--this", nargs="+", required=True)
     parser.add_argument("--last", nargs="*", default=[])
-    parser.add_argument("--la", default="E09000027")
+    parser.add_argument("--la", default="E09000027", help="the council's ONS code")
     parser.add_argument("--select", nargs="*", default=None, help="only these rule codes")
     args = parser.parse_args()
 
