@@ -28,6 +28,7 @@ from lxml import etree
 
 from careboard.engine.formats import ssda903_spec
 from careboard.engine.formats.common import ROW, ReadResult, Where, parse_xml, paths_in
+from careboard.engine.formats.identifiers import la_number_for_return, upns_at
 from careboard.engine.formats.ssda903_read import issues_capped, parse_dates
 from careboard.engine.issues import Issue, Level
 from careboard.engine.schema import table
@@ -695,12 +696,17 @@ def tables_for_year(data: Data, year: int) -> dict[str, pl.DataFrame]:
         pl.col("cine_referral_date").alias("CINreferralDate"),
     )
     ids = ep.select("LAchildID").unique()
-    person = _get(data, "ssd_person").join(ids, left_on="pers_person_id", right_on="LAchildID", how="semi")
+    person = (
+        _get(data, "ssd_person")
+        .join(ids, left_on="pers_person_id", right_on="LAchildID", how="semi")
+        .join(upns_at(data, end), left_on="pers_person_id", right_on="person_id", how="left")
+    )
+    # The UPN known at 31 March (and the one it replaced); the unknown-UPN reason only without one.
     child = person.select(
         pl.col("pers_person_id").alias("LAchildID"),
-        pl.lit(None, pl.String).alias("UPN"),
-        pl.lit(None, pl.String).alias("FormerUPN"),
-        pl.col("pers_upn_unknown").alias("UPNunknown"),
+        pl.col("UPN"),
+        pl.col("FormerUPN"),
+        pl.when(pl.col("UPN").is_null()).then(pl.col("pers_upn_unknown")).alias("UPNunknown"),
         _known(pl.col("pers_dob"), end).alias("PersonBirthDate"),
         pl.when(pl.col("pers_dob").is_null() | (pl.col("pers_dob") > end))
         .then(pl.col("pers_expected_dob"))
@@ -1071,10 +1077,9 @@ def to_xml(tables: Mapping[str, pl.DataFrame], year: int, *, la_code: str, as_at
 
 
 def la_code(data: Data) -> str:
-    """The council's three-digit LA code (from cb_population), or 000 when it is not known."""
-    codes = _get(data, "cb_population")["popu_la_code"].drop_nulls()
-    three = codes.filter(codes.str.contains(r"^\d{3}$"))
-    return str(three[0]) if three.len() else "000"
+    """The council's three-digit DfE LA number (``cb_population.popu_la_number``), or 000 with a
+    :class:`~careboard.engine.formats.identifiers.LaNumberUnknown` warning when it is not known."""
+    return la_number_for_return(data, "CIN census")
 
 
 def write(data: Dataset, out: Path, *, as_at: date | None = None, year: int | None = None) -> list[Path]:

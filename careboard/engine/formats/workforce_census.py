@@ -31,6 +31,7 @@ from careboard.engine.formats.common import (
     local_name,
     parse_xml,
 )
+from careboard.engine.formats.identifiers import la_number_for_return
 from careboard.engine.issues import Issue
 from careboard.engine.store import Dataset
 
@@ -55,7 +56,6 @@ ELEMENT_ORDER = (
 )
 NOT_HELD = frozenset(ELEMENT_ORDER) - set(WORKER_FIELDS) - {"Cases30"}
 QUAL_INST_UNKNOWN = "Not recorded"  # the XSD requires QualInst; careboard does not hold it
-LEA_UNKNOWN = "000"  # the XSD requires the DfE LA number; careboard does not hold it
 ROLES = {"1", "2", "3", "4", "5", "6"}
 SEXES = {"0", "1", "2", "9"}
 
@@ -234,7 +234,7 @@ def write(data: Dataset, out: Path, *, as_at: date | None = None, year: int | No
     workers = census_workers(data, ref)
     vacancies = _vacancies(data, ref)
     root = etree.Element("Message")
-    root.append(_header(ref))
+    root.append(_header(ref, la_number_for_return(data, "Workforce census")))
     root.append(_vacancy_element(vacancies))
     for row in workers.iter_rows(named=True):
         root.append(_worker_element(row))
@@ -302,7 +302,7 @@ def _vacancies(data: Dataset, ref: date) -> tuple[float, float, int]:
     return max(0.0, funded - permanent), float(agency["staf_fte"].sum() or 0.0), agency.height
 
 
-def _header(ref: date) -> etree._Element:
+def _header(ref: date, la_number: str) -> etree._Element:
     header = etree.Element("Header")
     details = etree.SubElement(header, "CollectionDetails")
     _text(details, "Collection", "CSWW")
@@ -310,7 +310,7 @@ def _header(ref: date) -> etree._Element:
     _text(details, "ReferenceDate", ref.isoformat())
     source = etree.SubElement(header, "Source")
     _text(source, "SourceLevel", "L")
-    _text(source, "LEA", LEA_UNKNOWN)
+    _text(source, "LEA", la_number)
     _text(source, "SoftwareCode", "careboard")
     return header
 

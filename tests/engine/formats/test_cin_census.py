@@ -12,6 +12,7 @@ from lxml import etree
 
 from careboard.engine.formats import cin_census
 from careboard.engine.formats.common import ReadResult
+from careboard.engine.formats.identifiers import LaNumberUnknown
 from careboard.engine.generate import generate_council
 from careboard.engine.schema import table
 from careboard.engine.store import Dataset
@@ -290,3 +291,49 @@ def test_reader_survives_any_census_shaped_document(children):
         result = cin_census.read([path])
     for name, df in result.tables.items():
         assert df.columns == table(name).columns
+
+
+def test_header_names_the_council_by_its_la_number(council, tmp_path):
+    root = etree.parse(str(cin_census.write(council, tmp_path, year=2025)[0])).getroot()
+    assert root.findtext("Header/Source/LEA") == council["cb_population"]["popu_la_number"].drop_nulls()[0]
+    assert root.findtext("Header/Source/LEA") != "000"
+
+
+def test_without_an_la_number_the_header_says_000_and_warns():
+    with pytest.warns(LaNumberUnknown, match="CIN census"):
+        assert cin_census.la_code({}) == "000"
+
+
+def test_a_child_with_a_upn_has_no_unknown_upn_reason():
+    data = Dataset(
+        {
+            "ssd_person": pl.DataFrame(
+                {
+                    "pers_person_id": ["A", "B"],
+                    "pers_sex": ["F", "M"],
+                    "pers_dob": [date(2012, 1, 1)] * 2,
+                    "pers_upn_unknown": ["UN5", "UN2"],
+                }
+            ),
+            "ssd_cin_episodes": pl.DataFrame(
+                {
+                    "cine_referral_id": ["r1", "r2"],
+                    "cine_person_id": ["A", "B"],
+                    "cine_referral_date": [date(2024, 6, 1)] * 2,
+                }
+            ),
+            "ssd_linked_identifiers": pl.DataFrame(
+                {
+                    "link_table_id": ["1", "2"],
+                    "link_person_id": ["A", "A"],
+                    "link_identifier_type": ["Unique Pupil Number"] * 2,
+                    "link_identifier_value": ["A318000000001", "B318000000002"],
+                    "link_valid_from_date": [date(2016, 9, 1), date(2024, 9, 1)],
+                    "link_valid_to_date": [date(2024, 8, 31), None],
+                }
+            ),
+        }
+    )
+    child = cin_census.tables_for_year(data, 2025)["child"]
+    got = {r["LAchildID"]: (r["UPN"], r["FormerUPN"], r["UPNunknown"]) for r in child.to_dicts()}
+    assert got == {"A": ("B318000000002", "A318000000001", None), "B": (None, None, "UN2")}

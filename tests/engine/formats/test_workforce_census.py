@@ -6,6 +6,7 @@ import pytest
 from lxml import etree
 
 from careboard.engine.formats import workforce_census as csww
+from careboard.engine.formats.identifiers import LaNumberUnknown
 from careboard.engine.generate import generate_council
 from careboard.engine.store import Dataset
 from tests.conftest import SHARED, require_shared
@@ -154,3 +155,18 @@ def test_a_census_too_old_is_flagged(tmp_path: Path):
     path = tmp_path / "csww.xml"
     path.write_text(_message(_worker()).replace("<Year>2025</Year>", "<Year>2012</Year>"))
     assert [i.code for i in csww.read([path]).issues] == ["YEAR_UNSUPPORTED", "ELEMENT_NOT_HELD"]
+
+
+def test_the_header_names_the_council_by_its_la_number(tmp_path: Path, council: Dataset):
+    (path,) = csww.write(council, tmp_path, year=2025)
+    number = council["cb_population"]["popu_la_number"].drop_nulls()[0]
+    assert etree.parse(str(path)).findtext("Header/Source/LEA") == number != "000"
+
+
+def test_without_an_la_number_the_header_says_000_and_warns(tmp_path: Path, council: Dataset):
+    data = Dataset(
+        {**{name: council[name] for name in council}, "cb_population": council["cb_population"].clear()}
+    )
+    with pytest.warns(LaNumberUnknown, match="Workforce census"):
+        (path,) = csww.write(data, tmp_path, year=2025)
+    assert etree.parse(str(path)).findtext("Header/Source/LEA") == "000"
