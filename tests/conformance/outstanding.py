@@ -15,7 +15,7 @@ settles, so a change there is reported rather than silently accepted or blocking
 SSDA903: dict[str, tuple[str, str]] = {
     "442": (
         "generator",
-        "UPN blank: the model holds only UPN-unknown codes; the generator sets one for some children only",
+        "UPN blank: the generator records no UPN (ssd_linked_identifiers) and a UN code for some children only",
     ),
     "393": ("generator", "MOTHER blank for girls 12 and over: pers_is_mother is left blank for them"),
     "607": ("generator", "MOTHER blank for girls leaving care: pers_is_mother is left blank for them"),
@@ -30,23 +30,14 @@ SSDA903: dict[str, tuple[str, str]] = {
         "generator",
         "own provision (PR1) outside the LA: the LA is unknown without a placement postcode",
     ),
-    "186": ("model", "SDQ score: the canonical model has no SDQ table"),
-    "197B": ("model", "SDQ score or reason: the canonical model has no SDQ table"),
-    "543": ("model", "convictions: the canonical model has no place for them"),
-    "191": ("model", "OC2 items left blank: SDQ, convictions and substance misuse are not in the model"),
-    "547": ("model", "substance misuse: the canonical model has no place for it"),
-    "182": ("model", "substance misuse: the canonical model has no place for it"),
+    "186": ("generator", "SDQ score: no ssd_sdq_scores rows are generated"),
+    "197B": ("generator", "SDQ score or reason: no ssd_sdq_scores rows are generated"),
     "202": ("validator", "2024/25 compares this year's sex (M/F) with last year's (1/2) as text"),
     "1001": ("validator", "sees episodes of this and last year only, so older care leavers look ineligible"),
     "1002": (
         "validator",
         "sees episodes of this and last year only, so older care leavers look never in care",
     ),
-    "575": (
-        "generator",
-        "a missing period still open at the end of care (no end date) when the child ceased care in the year",
-    ),
-    "577": ("generator", "a child ceased care while a missing period has no end date"),
 }
 
 SSDA903_EARLIER: dict[str, tuple[str, str]] = {
@@ -61,6 +52,11 @@ SSDA903_EARLIER: dict[str, tuple[str, str]] = {
     "630": ("generator", "previous permanence missing for children starting care: table not generated"),
     "436": ("generator", "RNE U (placement and legal status change) where one of them does not change"),
     "199": ("generator", "a child adopted from care last year starts a new period of care"),
+    "575": (
+        "generator",
+        "a missing period still open at the end of care (no end date) when the child ceased care in the year",
+    ),
+    "577": ("generator", "a child ceased care while a missing period has no end date"),
 }
 
 # Rules the DfE validator cannot run at all: they read columns its own reader never makes.

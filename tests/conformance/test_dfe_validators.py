@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from careboard.engine.formats import cin_census, ssda903
+from careboard.engine.formats import cin_census, identifiers, ssda903
 from careboard.engine.generate import generate_council
 from careboard.engine.store import Dataset
 from tests.conformance import outstanding
@@ -46,7 +46,7 @@ def _unexpected(result: dict, known: dict) -> dict:
 def test_903_csv_return_passes_the_dfe_validator_but_for_listed_rules(council, tmp_path, year):
     this = ssda903.write(council, tmp_path / "this", year=year)
     last = ssda903.write(council, tmp_path / "last", year=year - 1)
-    result = run_903(year, this, last)
+    result = run_903(year, this, last, la=identifiers.la_ons_code(council))
     assert result["rows"]["Episodes"] > 0 and result["rows"]["Episodes_last"] > 0
     assert _unexpected(result, {**outstanding.SSDA903, **outstanding.SSDA903_EARLIER}) == {}
     assert set(result["failed_to_run"]) <= set(outstanding.SSDA903_CANNOT_RUN)
@@ -54,7 +54,7 @@ def test_903_csv_return_passes_the_dfe_validator_but_for_listed_rules(council, t
 
 def test_903_xml_return_passes_the_dfe_validator_but_for_listed_rules(council, tmp_path):
     path = ssda903.write(council, tmp_path / "return.xml", year=2025)[0]
-    result = run_903(2025, [path])
+    result = run_903(2025, [path], la=identifiers.la_ons_code(council))
     assert result["rows"]["Episodes"] > 0
     assert _unexpected(result, {**outstanding.SSDA903, **outstanding.SSDA903_EARLIER}) == {}
 
