@@ -108,7 +108,14 @@ def _provider(rng: np.random.Generator, place: str) -> str:
 # Ofsted URNs (synthetic, 7 characters): the council's own fostering and adoption services, and
 # pools of independent agencies, homes and providers. No URN for placement types the 903 exempts.
 _NO_URN = frozenset({"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4"})
-_URN_POOLS = {"home": (100, 120), "foster": (300, 25), "adopt": (400, 8), "s1": (500, 30), "r3": (600, 5)}
+_URN_POOLS = {
+    "home": (100, 120),
+    "foster": (300, 25),
+    "adopt": (400, 8),
+    "s1": (500, 30),
+    "r3": (600, 5),
+    "own": (700, 6),
+}
 
 
 def _urn(rng: np.random.Generator, place: str, provider: str) -> str | None:
@@ -128,11 +135,14 @@ def _urn(rng: np.random.Generator, place: str, provider: str) -> str | None:
         pool = "s1"
     else:
         pool = "r3"
-    first, size = _URN_POOLS[pool]
+    # the council's own homes and units are its own, never an independent provider's
+    first, size = _URN_POOLS["own" if provider == "PR1" else pool]
     return f"SC{100000 + first * 100 + int(rng.integers(0, size)):06d}"
 
 
 def _distance(rng: np.random.Generator, place: str) -> float:
+    """Miles from home the placement aims at; :mod:`.geography` then picks a real postcode about
+    that far away and records the DfE distance between the two postcodes."""
     if place == "P1":
         return 0.0
     median = {"K2": 30.0, "K1": 45.0, "S1": 8.0, "R3": 12.0}.get(place, 7.5)

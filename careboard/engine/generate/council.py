@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from careboard.engine.generate import extras
+from careboard.engine.generate import extras, geography
 from careboard.engine.generate import params as P
 from careboard.engine.generate.care import care_journeys
 from careboard.engine.generate.context import CareLog, Ctx, Intervals, person_ids
@@ -140,6 +140,8 @@ def generate_council(
     extras.immigration(tables)
     extras.early_help(tables, ctx.rng, end)
     extras.previous_permanence(tables, ctx.rng)
+    geography.addresses(tables, ctx.rng, end)
+    geography.placements(tables, ctx.rng)
     return tables
 
 
@@ -349,7 +351,7 @@ _MAY_LIE_AHEAD = frozenset({"icpc_icpc_target_date", "cppr_cp_review_due", "clar
 def _censor(tables: dict[str, pl.DataFrame], end: date) -> dict[str, pl.DataFrame]:
     """Drop what starts after ``end``; blank what ends after it (still open at the end)."""
     out = dict(tables)
-    for name, (first, ends, outcomes) in _CENSOR.items():
+    for name, (first, ends, outcome_cols) in _CENSOR.items():
         df = out.get(name)
         if df is None:
             continue
@@ -358,7 +360,7 @@ def _censor(tables: dict[str, pl.DataFrame], end: date) -> dict[str, pl.DataFram
         if ends:
             after = pl.col(ends[0]) > end
             df = df.with_columns(
-                [pl.when(after).then(None).otherwise(pl.col(c)).alias(c) for c in outcomes]
+                [pl.when(after).then(None).otherwise(pl.col(c)).alias(c) for c in outcome_cols]
                 + [pl.when(pl.col(c) > end).then(None).otherwise(pl.col(c)).alias(c) for c in ends]
             )
         out[name] = df
