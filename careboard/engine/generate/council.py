@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from careboard.engine.generate import extras, geography
+from careboard.engine.generate import extras, geography, identity
 from careboard.engine.generate import params as P
 from careboard.engine.generate.care import care_journeys
 from careboard.engine.generate.context import CareLog, Ctx, Intervals, person_ids
@@ -142,6 +142,8 @@ def generate_council(
     extras.previous_permanence(tables, ctx.rng)
     geography.addresses(tables, ctx.rng, end)
     geography.placements(tables, ctx.rng)
+    identity.upns(tables, ctx.rng, end)
+    identity.mothers(tables, ctx.rng, end)
     return tables
 
 
