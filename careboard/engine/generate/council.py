@@ -7,11 +7,11 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from careboard.engine.generate import extras, geography, identity
+from careboard.engine.generate import extras, geography, identity, outcomes
 from careboard.engine.generate import params as P
 from careboard.engine.generate.care import care_journeys
 from careboard.engine.generate.context import CareLog, Ctx, Intervals, person_ids
-from careboard.engine.generate.days import WorkingDays, add_years, day, month_index
+from careboard.engine.generate.days import WorkingDays, add_years, day, month_index, to_date
 from careboard.engine.generate.events import care_events, care_leavers, care_tables, plan_events
 from careboard.engine.generate.frames import NA
 from careboard.engine.generate.journeys import simulate_other_contacts, simulate_referrals
@@ -144,6 +144,10 @@ def generate_council(
     geography.placements(tables, ctx.rng)
     identity.upns(tables, ctx.rng, end)
     identity.mothers(tables, ctx.rng, end)
+    since = to_date(ctx.t0)
+    outcomes.sdq(tables, ctx.rng, since, end)
+    outcomes.convictions(tables, ctx.rng, since, end)
+    outcomes.substance_misuse(tables, ctx.rng, since, end)
     return tables
 
 
