@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from careboard.engine.generate import generate_council
+from careboard.engine.generate.geography import postcodes
+from careboard.engine.generate.params import LA_ONS_CODE
 from careboard.engine.schema import TABLES
 
 END = date(2026, 3, 31)
@@ -285,6 +287,136 @@ def check_staff_hold_posts_only_while_they_are_funded(data):
     ended = spells.filter(pl.col("estb_end_date").is_not_null())
     assert ended.filter(pl.col("staf_leaving_date").is_null()).height == 0
     assert ended.filter(pl.col("staf_leaving_date") > pl.col("estb_end_date")).height == 0
+
+
+def _periods_of_care(data) -> pl.DataFrame:
+    return (
+        data["ssd_cla_episodes"]
+        .group_by("clae_cla_id")
+        .agg(
+            person=pl.col("clae_person_id").first(),
+            start=pl.col("clae_cla_episode_start_date").min(),
+            end=pl.when(pl.col("clae_cla_episode_ceased_date").is_null().any())
+            .then(None)
+            .otherwise(pl.col("clae_cla_episode_ceased_date").max()),
+        )
+    )
+
+
+@invariant
+def check_missing_periods_are_closed_by_the_time_care_ends(data):
+    periods = _periods_of_care(data)
+    miss = data["ssd_missing"].with_row_index("row")
+    inside = miss.join(periods, left_on="miss_person_id", right_on="person").filter(
+        (pl.col("miss_missing_episode_start_date") >= pl.col("start"))
+        & (pl.col("end").is_null() | (pl.col("miss_missing_episode_start_date") <= pl.col("end")))
+    )
+    assert inside["row"].n_unique() == miss.height
+    ended = inside.filter(pl.col("end").is_not_null())
+    assert ended.filter(pl.col("miss_missing_episode_end_date").is_null()).height == 0
+    assert ended.filter(pl.col("miss_missing_episode_end_date") > pl.col("end")).height == 0
+
+
+@invariant
+def check_sdq_convictions_and_substance_misuse_only_while_looked_after(data):
+    periods = _periods_of_care(data)
+    for name, person, day in (
+        ("ssd_sdq_scores", "csdq_person_id", "csdq_sdq_completed_date"),
+        ("ssd_cla_convictions", "clac_person_id", "clac_cla_conviction_date"),
+        ("ssd_cla_substance_misuse", "clas_person_id", "clas_substance_misuse_date"),
+    ):
+        rows = data[name].with_row_index("row")
+        assert rows[day].null_count() == 0, name
+        inside = rows.join(periods, left_on=person, right_on="person").filter(
+            (pl.col(day) >= pl.col("start")) & (pl.col("end").is_null() | (pl.col(day) < pl.col("end")))
+        )
+        assert inside["row"].n_unique() == rows.height, name
+    sdq = data["ssd_sdq_scores"]
+    assert (sdq["csdq_sdq_score"].is_null() != sdq["csdq_sdq_reason"].is_null()).all()
+    assert sdq["csdq_sdq_score"].drop_nulls().is_between(0, 40).all()
+    assert sdq["csdq_sdq_reason"].drop_nulls().is_in(["SDQ1", "SDQ2", "SDQ3", "SDQ4", "SDQ5"]).all()
+    misuse = data["ssd_cla_substance_misuse"]
+    assert misuse.filter(
+        (pl.col("clas_intervention_received") == "Y") & (pl.col("clas_intervention_offered") != "Y")
+    ).is_empty()
+
+
+@invariant
+def check_every_girl_of_12_or_over_looked_after_has_a_mother_flag(data):
+    cared = data["ssd_cla_episodes"]["clae_person_id"].unique().implode()
+    girls = data["ssd_person"].filter((pl.col("pers_sex") == "F") & pl.col("pers_person_id").is_in(cared))
+    twelve = girls.filter(pl.col("pers_dob").dt.offset_by("12y") <= END)
+    assert twelve["pers_is_mother"].is_in(["Y", "N"]).fill_null(False).all()
+    mothers = data["ssd_mother"].join(
+        data["ssd_person"], left_on="moth_person_id", right_on="pers_person_id", how="left"
+    )
+    assert (mothers["pers_is_mother"] == "Y").fill_null(False).all()
+    assert (mothers["pers_sex"] == "F").fill_null(False).all()
+    assert mothers["moth_person_id"].is_in(cared).all()
+    assert mothers.filter(pl.col("moth_childs_dob") <= pl.col("pers_dob").dt.offset_by("12y")).is_empty()
+    assert mothers.filter(pl.col("moth_childs_dob") > END).is_empty()
+    flagged = data["ssd_person"].filter(pl.col("pers_is_mother") == "Y")["pers_person_id"]
+    assert flagged.is_in(mothers["moth_person_id"].implode()).all()
+
+
+@invariant
+def check_upns_are_valid_unique_and_for_life(data):
+    upn = data["ssd_linked_identifiers"].filter(pl.col("link_identifier_type") == "Unique Pupil Number")
+    values = upn["link_identifier_value"]
+    assert values.n_unique() == upn.height
+    assert upn["link_person_id"].n_unique() == upn.height
+    assert values.str.contains(r"^[A-HJ-NPQR-Z]318\d{9}$").all()
+    assert [_check_letter(v[1:]) for v in values.to_list()] == [v[0] for v in values.to_list()]
+    assert (
+        upn["link_valid_from_date"].null_count() == 0 and upn["link_valid_to_date"].null_count() == upn.height
+    )
+    person = data["ssd_person"].join(upn, left_on="pers_person_id", right_on="link_person_id", how="left")
+    # a child without a UPN has a code saying why; school-age children never UN1, nobody UN4
+    no_upn = person.filter(pl.col("link_identifier_value").is_null())
+    assert no_upn["pers_upn_unknown"].null_count() == 0
+    assert not person["pers_upn_unknown"].is_in(["UN4"]).any()
+    assert person["pers_upn_unknown"].drop_nulls().is_in(["UN1", "UN2", "UN3", "UN5"]).all()
+    school_age = no_upn.filter(pl.col("pers_dob").dt.offset_by("5y") < END)
+    assert not (school_age["pers_upn_unknown"] == "UN1").any()
+
+
+def _check_letter(digits: str) -> str:
+    """The DfE's UPN check letter, written out plainly: weights 2-13, remainder of 23."""
+    total = sum(int(c) * w for c, w in zip(digits, range(2, 14), strict=True))
+    return "ABCDEFGHJKLMNPQRTUVWXYZ"[total % 23]
+
+
+@invariant
+def check_placements_are_at_known_postcodes_own_provision_inside_the_council(data):
+    known = postcodes()
+    where = pl.DataFrame({"postcode": known.postcode, "upper": known.upper_la_code})
+    place = data["ssd_cla_placement"].join(
+        where, left_on="clap_cla_placement_postcode", right_on="postcode", how="left"
+    )
+    assert place["upper"].null_count() == 0
+    own = place.filter(pl.col("clap_cla_placement_provider") == "PR1")
+    assert (own["upper"] == LA_ONS_CODE).all()
+    home = (
+        data["ssd_address"]
+        .select("addr_person_id", "addr_address_postcode", "addr_address_start_date")
+        .sort("addr_address_start_date")
+    )
+    at = place.sort("clap_cla_placement_start_date").join_asof(
+        home,
+        left_on="clap_cla_placement_start_date",
+        right_on="addr_address_start_date",
+        by_left="clap_person_id",
+        by_right="addr_person_id",
+        check_sortedness=False,
+    )
+    with_home = at.filter(pl.col("addr_address_postcode").is_not_null())
+    p1 = pl.col("clap_cla_placement_type") == "P1"
+    same = pl.col("clap_cla_placement_postcode") == pl.col("addr_address_postcode")
+    assert with_home.filter(p1 != same).is_empty()
+    assert with_home["clap_cla_placement_distance"].null_count() == 0
+    assert at.filter(pl.col("addr_address_postcode").is_null())[
+        "clap_cla_placement_distance"
+    ].null_count() == (at.filter(pl.col("addr_address_postcode").is_null()).height)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[c.__name__.removeprefix("check_") for c in CHECKS])
