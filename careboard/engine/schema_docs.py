@@ -27,6 +27,21 @@ dataset is a folder with one file per table named after it (`ssd_person.parquet`
 Values: identifiers are text; dates are dates; a contact's date and decision are date-times; flags
 are `Y`/`N`; coded values use the statutory codes (SSDA903 for care, CIN census for need and
 referrals, the workforce census for staff) in the current collection year's spelling.
+
+The council is named in `cb_population`: `popu_la_name`, its ONS code `popu_la_code` (e.g.
+`E09000027`) and its DfE three-digit LA number `popu_la_number` (e.g. `318`), which the DfE returns
+carry. A child's Unique Pupil Number is a row of `ssd_linked_identifiers` with
+`link_identifier_type` "Unique Pupil Number"; `pers_upn_unknown` holds the code that applies when
+the child has no UPN valid on a day.
+
+The synthetic council (`careboard generate`) is called "Synthetic Borough Council" but borrows the
+geography of the London Borough of Richmond upon Thames (ONS `E09000027`, DfE LA number 318), so
+that its home and placement postcodes are real postcodes that the DfE validators can place inside
+or outside the council. They come from a small sample of the ONS Postcode Directory bundled in
+`careboard/engine/generate/data/postcodes.csv` (postcode centroids only, nobody's address).
+Contains OS data © Crown copyright and database right; Contains Royal Mail data © Royal Mail
+copyright and database right; Source: Office for National Statistics, ONS Postcode Directory,
+licensed under the Open Government Licence v3.0.
 """
 
 
