@@ -10,6 +10,16 @@ repaired in the open: each repair is a warning naming the row.
 
 Every row seen is placed or named in an issue. A problem found on very many rows is reported for
 the first :data:`ISSUE_CAP` rows and then once as a count, so a million bad rows cost no memory.
+
+Speed: a national return is about a million rows, so every step is a whole-column Polars
+operation and the common case (a clean file) takes the cheapest path: each CSV is read once with
+every column as text; codes are cleaned and checked once per distinct value; dates are parsed in
+the 903's own dd/mm/yyyy by one vectorised pass and only the rows that do not fit go through the
+shared parser of other spellings; duplicate keys and unsorted rows are looked for before anything
+is deduplicated or sorted; each child gets an integer (its place in the header) once, by one join
+per table, and sorting, chains and matching reviews to periods of care work on that integer.
+Placements, legal statuses and periods of care are runs of consecutive episodes, so they are
+taken by filtering the first and last rows of each run rather than by grouping.
 """
 
 from __future__ import annotations
@@ -41,7 +51,9 @@ from careboard.engine.issues import Issue, Level
 
 ISSUE_CAP = 1000
 SRC = "__src"  # index of the source file, so rows from several files can be told apart
-BAD = "__bad"  # true on a row that has an error and is not placed
+PID = "__pid"  # the child as an integer (its place among the children read), for sorting and matching
+ORDER = "__order"  # which of several sources of a table wins (a later return replaces an earlier)
+FAST_DATE = "%d/%m/%Y"  # the 903's own spelling of a date, parsed without the shared parser
 
 # Values the canonical model has no place for: reported once per file and column.
 NOT_KEPT = {
@@ -109,13 +121,7 @@ def _read_csv(path: Path, result: ReadResult, index: int) -> list[tuple[str, Sou
     if problem is not None:
         result.issues.append(problem)
         return []
-    encoding = sniff_encoding(path)
-    if encoding == "cp1252":
-        result.issues.append(
-            where.issue("warning", "ENCODING_CP1252", "the file is not UTF-8; read as Windows-1252 (cp1252)")
-        )
-    with scratch_dir() as tmp:
-        frame, issues = _csv_frame(as_utf8(path, encoding, Path(tmp)), where)
+    frame, issues = _csv_frame(path, where)
     result.issues += issues
     if frame is None:
         return []
@@ -135,7 +141,7 @@ def _read_csv(path: Path, result: ReadResult, index: int) -> list[tuple[str, Sou
     frame = _columns_for(name, frame.drop(ROW), where, result).with_columns(
         pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW)
     )
-    if _truncated(path) and frame.height:
+    if frame.height and _truncated(path):
         result.issues.append(
             where.issue(
                 "warning",
@@ -148,11 +154,26 @@ def _read_csv(path: Path, result: ReadResult, index: int) -> list[tuple[str, Sou
 
 
 def _csv_frame(path: Path, where: Where) -> tuple[pl.DataFrame | None, list[Issue]]:
+    """The file as text columns. Polars refuses a file that is not UTF-8 (a BOM is fine) or has
+    rows of the wrong length; only then is the encoding sniffed and the file re-read."""
     try:
-        df = pl.read_csv(path, infer_schema=False, raise_if_empty=False)
+        return _named(pl.read_csv(path, infer_schema=False, raise_if_empty=False), where)
     except pl.exceptions.PolarsError:
+        pass
+    if sniff_encoding(path) != "cp1252":
         # Rows of the wrong length: read line by line, keep the good rows, name the bad ones.
         return _csv_frame_by_line(path, where)
+    cp1252 = where.issue("warning", "ENCODING_CP1252", "the file is not UTF-8; read as Windows-1252 (cp1252)")
+    with scratch_dir() as tmp:
+        utf8 = as_utf8(path, "cp1252", Path(tmp))
+        try:
+            frame, issues = _named(pl.read_csv(utf8, infer_schema=False, raise_if_empty=False), where)
+        except pl.exceptions.PolarsError:
+            frame, issues = _csv_frame_by_line(utf8, where)
+    return frame, [cp1252, *issues]
+
+
+def _named(df: pl.DataFrame, where: Where) -> tuple[pl.DataFrame | None, list[Issue]]:
     if not df.columns:
         return None, [where.issue("error", "FILE_EMPTY", "the file has no header row")]
     df = df.rename({c: c.strip().lstrip("\ufeff").upper() for c in df.columns})
@@ -198,7 +219,7 @@ def _truncated(path: Path) -> bool:
 
 
 def _columns_for(name: str, frame: pl.DataFrame, where: Where, result: ReadResult) -> pl.DataFrame:
-    """The table's columns in order, text trimmed, blanks null; extra and missing columns reported."""
+    """The table's columns in order (still raw text); extra and missing columns reported."""
     wanted = spec.COLUMNS[name]
     for extra in (c for c in frame.columns if c not in wanted):
         result.issues.append(
@@ -217,15 +238,16 @@ def _columns_for(name: str, frame: pl.DataFrame, where: Where, result: ReadResul
         )
     return frame.select(
         [
-            _clean(pl.col(c)).alias(c) if c in frame.columns else pl.lit(None, pl.String).alias(c)
+            pl.col(c).cast(pl.String) if c in frame.columns else pl.lit(None, pl.String).alias(c)
             for c in wanted
         ]
     )
 
 
 def _clean(expr: pl.Expr) -> pl.Expr:
+    """Text trimmed, blank as null."""
     text = expr.cast(pl.String).str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
+    return pl.when(text.str.len_bytes() == 0).then(None).otherwise(text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,20 +363,7 @@ def issues_capped(
     return out
 
 
-def _by_file(
-    frame: pl.DataFrame, name: str, *, level: Level, code: str, message: str, column: str | None
-) -> list[Issue]:
-    """Issues for every row of ``frame`` (rows from several files), located in their own file."""
-    out: list[Issue] = []
-    for file, group in frame.group_by("__file", maintain_order=True):
-        where = Where(str(file[0]), name)
-        out += issues_capped(
-            group, pl.lit(True), where=where, level=level, code=code, message=message, column=column
-        )
-    return out
-
-
-def parse_dates(frame: pl.DataFrame, dates: list[str], fast: str = "%d/%m/%Y") -> pl.DataFrame:
+def parse_dates(frame: pl.DataFrame, dates: list[str], fast: str = FAST_DATE) -> pl.DataFrame:
     """``__d_<col>`` (the date) and ``__s_<col>`` (looks like a date) for each date column.
 
     The format's own spelling (``fast``: the 903's dd/mm/yyyy, the census's ISO) is parsed
@@ -380,112 +389,220 @@ def parse_dates(frame: pl.DataFrame, dates: list[str], fast: str = "%d/%m/%Y") -
     return quick.update(redone, on="__i", include_nulls=True).drop("__i")
 
 
-def _check(name: str, source: Source, result: ReadResult, people: pl.Series | None) -> pl.DataFrame:
-    """Codes, dates, required values and known children for one source; returns typed rows + BAD.
+class _Ctx:
+    """What placing needs besides the rows: the result, and each source's location."""
 
-    Every check is a mask; all are counted in one pass and only those that hold somewhere are
-    turned into issues, so a clean file costs one scan however many checks there are.
+    def __init__(self, result: ReadResult, sources: dict[str, list[Source]]) -> None:
+        self.result = result
+        self.wheres = {s.index: s.where for group in sources.values() for s in group}
+
+    def by_source(
+        self, frame: pl.DataFrame, name: str, *, level: Level, code: str, message: str, column: str | None
+    ) -> None:
+        """Issues for every row of ``frame`` (rows from several sources), located in their own file."""
+        if frame.height == 0:
+            return
+        for (src,), group in frame.group_by(SRC, maintain_order=True):
+            where = self.wheres.get(int(str(src)), Where("", name))
+            self.result.issues += issues_capped(
+                group, pl.lit(True), where=where, level=level, code=code, message=message, column=column
+            )
+
+
+class _People:
+    """The children of the return, each with its number (``PID``: its place in ``children``).
+
+    A row's child is found by binary search of the sorted hashes of the identifiers, then
+    confirmed by comparing the identifier itself, so no hash table of every child is built again
+    for each table and no string is compared more than once. Should two identifiers share a hash,
+    the sorted identifiers themselves are searched instead.
+    """
+
+    def __init__(self, children: pl.Series) -> None:
+        self.children = children
+        pid = pl.int_range(children.len(), dtype=pl.UInt32, eager=True)
+        hashes = children.hash()
+        order = hashes.arg_sort()
+        self.keys, self.pid = hashes.gather(order), pid.gather(order)
+        self.by_hash = not (self.keys == self.keys.shift(1)).any()
+        if not self.by_hash:
+            order = children.arg_sort()
+            self.keys, self.pid = children.gather(order), pid.gather(order)
+
+    def of(self, child: pl.Series) -> pl.Series:
+        """Each row's child number, null where the child is not one of these."""
+        n = self.keys.len()
+        if n == 0:
+            return pl.Series(PID, [None] * child.len(), dtype=pl.UInt32)
+        at = self.keys.search_sorted(child.hash() if self.by_hash else child).clip(upper_bound=n - 1)
+        pid = self.pid.gather(at)
+        found = (self.children.gather(pid) == child).fill_null(False)
+        return pl.select(pl.when(found).then(pid).alias(PID)).to_series()
+
+
+def _clean_code(value: str) -> str | None:
+    text = value.strip().upper()
+    return text or None
+
+
+Hit = tuple[pl.Series, Level, str, str, str, bool]  # mask, level, code, message, column, refuse
+
+
+def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: bool) -> pl.DataFrame:
+    """Codes, dates, required values and known children for one source; returns the typed rows
+    that are not refused, with ``PID`` when ``people`` is given.
+
+    Each check is first counted; only a check that holds somewhere costs a mask and issues.
+    ``known``: whether ``people`` is the header's children (rows naming others are refused).
     """
     frame, where = source.frame, source.where
-    upper = [c for c in spec.COLUMNS[name] if (name, c) in spec.CODES]
-    frame = frame.with_columns(pl.col(c).str.to_uppercase() for c in upper)
-    dates = [c for c in spec.COLUMNS[name] if c in spec.DATE_COLUMNS]
-    frame = parse_dates(frame, dates)
-    checks: list[
-        tuple[pl.Expr, Level, str, str, str, bool]
-    ] = []  # mask, level, code, message, column, refuse
-    for col in upper:
-        allowed = pl.Series(sorted(spec.CODES[(name, col)]), dtype=pl.String).implode()
-        checks.append(
+    n = frame.height
+    cols = spec.COLUMNS[name]
+    dates = [c for c in cols if c in spec.DATE_COLUMNS]
+    coded = [c for c in cols if (name, c) in spec.CODES]
+    texts = [c for c in cols if c not in spec.DATE_COLUMNS and (name, c) not in spec.CODES]
+    filled = {c for c in cols if frame[c].null_count() < n}
+    hits: list[Hit] = []
+
+    # Text trimmed and blanks null; codes cleaned (trimmed, upper case) once per distinct value.
+    exprs = [_clean(pl.col(c)).alias(c) for c in texts if c in filled]
+    unknown_codes: list[tuple[str, list[str]]] = []
+    coded_filled = [c for c in coded if c in filled]
+    if coded_filled:
+        distinct = frame.select(pl.col(c).unique().implode() for c in coded_filled).row(0)
+        for c, values in zip(coded_filled, distinct, strict=True):
+            cleaned = {v: _clean_code(v) for v in values if v is not None}
+            changed = {v: w for v, w in cleaned.items() if w != v}
+            if changed:
+                old = pl.Series(list(changed), dtype=pl.String)
+                new = pl.Series(list(changed.values()), dtype=pl.String)
+                exprs.append(pl.col(c).replace(old, new).alias(c))
+            allowed = spec.CODES[(name, c)]
+            bad = sorted({w for w in cleaned.values() if w is not None and w not in allowed})
+            if bad:
+                unknown_codes.append((c, bad))
+    date_filled = [c for c in dates if c in filled]
+    exprs += [
+        pl.col(c).str.to_date(FAST_DATE, strict=False, cache=False).alias(f"__d_{c}") for c in date_filled
+    ]
+    if exprs:
+        frame = frame.with_columns(exprs)
+    for c, bad in unknown_codes:
+        hits.append(
             (
-                pl.col(col).is_not_null() & ~pl.col(col).is_in(allowed),
+                frame[c].is_in(pl.Series(bad, dtype=pl.String).implode()),
                 "warning",
                 "CODE_UNKNOWN",
-                f"{col} is not a code the SSDA903 uses; kept as written",
-                col,
+                f"{c} is not a code the SSDA903 uses; kept as written",
+                c,
                 False,
             )
         )
-    for col in dates:
-        present, value, shaped = pl.col(col).is_not_null(), pl.col(f"__d_{col}"), pl.col(f"__s_{col}")
-        checks.append(
-            (
-                present & shaped & value.is_null(),
-                "error",
-                "DATE_IMPOSSIBLE",
-                f"{col} is not a real date",
-                col,
-                True,
+
+    # Dates: rows the 903's own spelling did not fit go through the shared parser.
+    if date_filled:
+        failed = frame.select(
+            (pl.col(c).is_not_null() & pl.col(f"__d_{c}").is_null()).sum().alias(c) for c in date_filled
+        ).row(0, named=True)
+        for c in date_filled:
+            if failed[c]:
+                frame = _slow_dates(frame, c, hits)
+
+    for c in ["CHILD", *REQUIRED_DATES.get(name, ())]:
+        if frame[c].null_count():
+            hits.append(
+                (frame[c].is_null(), "error", "VALUE_MISSING", f"{c} is required; row not read", c, True)
             )
-        )
-        checks.append(
-            (
-                present & ~shaped,
-                "error",
-                "DATE_UNRECOGNISED",
-                f"{col} is not a date in a recognised format",
-                col,
-                True,
-            )
-        )
-    for col in ["CHILD", *REQUIRED_DATES.get(name, ())]:
-        checks.append(
-            (pl.col(col).is_null(), "error", "VALUE_MISSING", f"{col} is required; row not read", col, True)
-        )
-    if people is not None and name != "header":
-        unknown = pl.col("CHILD").is_not_null() & ~pl.col("CHILD").is_in(people.implode())
-        checks.append(
-            (
-                unknown,
-                "error",
-                "UNKNOWN_CHILD",
-                "CHILD is not in the header file; row not read",
-                "CHILD",
-                True,
-            )
-        )
-    not_kept = [(col, what) for (t, col), what in NOT_KEPT.items() if t == name]
-    masks = [m.alias(f"__m{i}") for i, (m, *_) in enumerate(checks)]
-    refuse = pl.any_horizontal([m for m, *rest in checks if rest[-1]] or [pl.lit(False)])
-    frame = frame.with_columns(*masks, refuse.alias(BAD))
-    counts = frame.select(
-        *[pl.col(f"__m{i}").sum() for i in range(len(checks))],
-        *[pl.col(col).is_not_null().sum().alias(f"__k_{col}") for col, _ in not_kept],
-    ).row(0, named=True)
+    if people is not None:
+        frame = frame.with_columns(people.of(frame["CHILD"]))
+        if known and name != "header":
+            unknown = frame[PID].is_null() & frame["CHILD"].is_not_null()
+            if unknown.any():
+                hits.append(
+                    (
+                        unknown,
+                        "error",
+                        "UNKNOWN_CHILD",
+                        "CHILD is not in the header file; row not read",
+                        "CHILD",
+                        True,
+                    )
+                )
     issues: list[Issue] = []
-    for i, (_, level, code, message, column, _refuse) in enumerate(checks):
-        if counts[f"__m{i}"]:
-            issues += issues_capped(
-                frame, pl.col(f"__m{i}"), where=where, level=level, code=code, message=message, column=column
-            )
-    for col, what in not_kept:
-        n = counts[f"__k_{col}"]
-        if n:
-            message = f"the canonical model has no place for {what}: {n} values of {col} not kept"
-            issues.append(where.issue("warning", "VALUE_NOT_KEPT", message, column=col))
-    result.issues += issues
-    return frame.with_columns(
-        *[pl.col(f"__d_{c}").alias(c) for c in dates],
+    for mask, level, code, message, column, _refuse in hits:
+        issues += issues_capped(
+            frame, pl.lit(mask), where=where, level=level, code=code, message=message, column=column
+        )
+    for (t, col), what in NOT_KEPT.items():
+        if t == name and col in filled:
+            kept = frame[col].count()
+            if kept:
+                message = f"the canonical model has no place for {what}: {kept} values of {col} not kept"
+                issues.append(where.issue("warning", "VALUE_NOT_KEPT", message, column=col))
+    ctx.result.issues += issues
+    refused = [mask for mask, *rest in hits if rest[-1]]
+    frame = frame.with_columns(
+        *[(pl.col(f"__d_{c}") if c in date_filled else pl.lit(None, pl.Date)).alias(c) for c in dates],
         pl.lit(source.index, pl.Int64).alias(SRC),
-        pl.lit(where.file).alias("__file"),
-    ).drop(
-        [f"__d_{c}" for c in dates] + [f"__s_{c}" for c in dates] + [f"__m{i}" for i in range(len(checks))]
+    ).drop([f"__d_{c}" for c in date_filled])
+    if refused:
+        refuse = refused[0]
+        for mask in refused[1:]:
+            refuse = refuse | mask
+        frame = frame.filter(~refuse)
+    return frame
+
+
+def _slow_dates(frame: pl.DataFrame, c: str, hits: list[Hit]) -> pl.DataFrame:
+    """Column ``c`` re-read, on the rows dd/mm/yyyy did not fit, by the parser of every spelling."""
+    at = frame.select(pl.arg_where(pl.col(c).is_not_null() & pl.col(f"__d_{c}").is_null())).to_series()
+    value, shaped = date_expr(pl.col(c))
+    sub = (
+        frame.select(pl.col(c).gather(at))
+        .select(_clean(pl.col(c)).alias(c))
+        .with_columns(value.alias("__v"), shaped.alias("__s"))
     )
+    text, parsed = frame[c].clone(), frame[f"__d_{c}"].clone()
+    text.scatter(at, sub[c])
+    parsed.scatter(at, sub["__v"])
+    frame = frame.with_columns(text.alias(c), parsed.alias(f"__d_{c}"))
+    n = frame.height
+    present = sub[c].is_not_null()
+    for flags, code, message in (
+        (present & sub["__s"] & sub["__v"].is_null(), "DATE_IMPOSSIBLE", f"{c} is not a real date"),
+        (present & ~sub["__s"], "DATE_UNRECOGNISED", f"{c} is not a date in a recognised format"),
+    ):
+        if flags.any():
+            mask = pl.repeat(False, n, eager=True)
+            mask.scatter(at.filter(flags), True)
+            hits.append((mask, "error", code, message, c, True))
+    return frame
 
 
 def _combined(
-    name: str, sources: dict[str, list[Source]], result: ReadResult, people: pl.Series | None
+    name: str, sources: dict[str, list[Source]], ctx: _Ctx, people: _People | None, known: bool
 ) -> pl.DataFrame:
-    frames = [_check(name, s, result, people) for s in sources.get(name, [])]
+    frames = [_check(name, s, ctx, people, known) for s in sources.get(name, [])]
     if not frames:
         return pl.DataFrame()
-    return pl.concat(frames, how="vertical_relaxed").filter(~pl.col(BAD)).drop(BAD)
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical_relaxed")
+
+
+def _all_children(sources: dict[str, list[Source]]) -> _People:
+    """Without a header: every child named anywhere, each given a number."""
+    frames = [s.frame.select(_clean(pl.col("CHILD"))) for group in sources.values() for s in group]
+    return _People(pl.concat(frames).to_series().drop_nulls().unique(maintain_order=True))
 
 
 def _place(sources: dict[str, list[Source]], result: ReadResult) -> None:
-    header = _combined("header", sources, result, None)
-    people = _place_header(header, sources, result) if "header" in sources else None
-    if people is None and any(n != "header" for n in sources):
+    ctx = _Ctx(result, sources)
+    people: _People | None = None
+    known = "header" in sources
+    if known:
+        header = _combined("header", sources, ctx, None, False)
+        people = _place_header(header, ctx)
+    elif sources:
+        people = _all_children(sources)
         result.issues.append(
             Where("").issue(
                 "warning",
@@ -493,9 +610,9 @@ def _place(sources: dict[str, list[Source]], result: ReadResult) -> None:
                 "no 903 header file was read: rows cannot be checked against the children in the return",
             )
         )
-    episodes = _combined("episodes", sources, result, people)
-    periods = _place_episodes(episodes, sources, result) if episodes.height else None
-    year = _return_year(episodes, sources)
+    episodes = _combined("episodes", sources, ctx, people, known)
+    periods = _place_episodes(episodes, ctx) if episodes.height else None
+    year = _return_year(episodes)
     if year is not None and year < spec.FIRST_YEAR:
         result.issues.append(
             Where("").issue(
@@ -506,22 +623,22 @@ def _place(sources: dict[str, list[Source]], result: ReadResult) -> None:
             )
         )
     placers: dict[str, Callable[[pl.DataFrame], None]] = {
-        "reviews": lambda df: _place_reviews(df, periods, sources, result),
-        "uasc": lambda df: _place_uasc(df, result),
-        "oc2": lambda df: _place_oc2(df, year, result),
-        "oc3": lambda df: _place_oc3(df, year, result),
-        "missing": lambda df: _place_missing(df, result),
-        "previous_permanence": lambda df: _place_previous_permanence(df, result),
-        "sw_episodes": lambda df: _place_sw_episodes(df, result),
+        "reviews": lambda df: _place_reviews(df, periods, ctx),
+        "uasc": lambda df: _place_uasc(df, ctx),
+        "oc2": lambda df: _place_oc2(df, year, ctx),
+        "oc3": lambda df: _place_oc3(df, year, ctx),
+        "missing": lambda df: _place_missing(df, ctx),
+        "previous_permanence": lambda df: _place_previous_permanence(df, ctx),
+        "sw_episodes": lambda df: _place_sw_episodes(df, ctx),
     }
     for name, placer in placers.items():
-        df = _combined(name, sources, result, people)
+        df = _combined(name, sources, ctx, people, known)
         if df.height:
             placer(df)
     _place_adoption(
-        _combined("ad1", sources, result, people),
-        _combined("placed_for_adoption", sources, result, people),
-        result,
+        _combined("ad1", sources, ctx, people, known),
+        _combined("placed_for_adoption", sources, ctx, people, known),
+        ctx,
     )
     for source in sources.get("dolo", []):
         result.issues.append(
@@ -534,7 +651,7 @@ def _place(sources: dict[str, list[Source]], result: ReadResult) -> None:
         )
 
 
-def _return_year(episodes: pl.DataFrame, sources: dict[str, list[Source]]) -> int | None:
+def _return_year(episodes: pl.DataFrame) -> int | None:
     """The collection year of the return: the year of its latest episode date."""
     latest: date | None = None
     if episodes.height:
@@ -544,28 +661,50 @@ def _return_year(episodes: pl.DataFrame, sources: dict[str, list[Source]]) -> in
     return spec.year_containing(latest)
 
 
-def _dedupe(df: pl.DataFrame, key: list[str], name: str, result: ReadResult) -> pl.DataFrame:
+def _key(df: pl.DataFrame, key: list[str]) -> pl.Series:
+    """The key as one integer per row (child number, then a date's day number)."""
+    out = df[PID].cast(pl.Int64) if PID in df.columns and "CHILD" in key else None
+    for c in key:
+        if c == "CHILD" and out is not None:
+            continue
+        part = df[c].to_physical().cast(pl.Int64) + 2**31
+        out = part if out is None else out * 2**32 + part
+    assert out is not None
+    return out
+
+
+def _has_duplicates(df: pl.DataFrame, key: list[str]) -> bool:
+    """Whether two rows share ``key``: a look at neighbours when sorted, else a count of distinct."""
+    if df.height < 2:
+        return False
+    values = df[key[0]] if key == ["CHILD"] and PID not in df.columns else _key(df, key)
+    if values.is_sorted():
+        return bool((values == values.shift(1)).any())
+    return values.n_unique() < df.height
+
+
+def _dedupe(df: pl.DataFrame, key: list[str], name: str, ctx: _Ctx, order: str = SRC) -> pl.DataFrame:
     """One row per key: a later file replaces an earlier one; within one file a copy is dropped
     (warning) and a different row under the same key is refused (error)."""
-    values = [c for c in df.columns if c not in (ROW, SRC, "__file")]
-    df = df.sort([*key, SRC, ROW])
+    if not _has_duplicates(df, key):
+        return df
+    values = [c for c in df.columns if c not in (ROW, SRC, PID, ORDER)]
+    df = df.sort([*key, order, ROW])
     ranked = df.with_columns(
-        (~pl.struct([*key, SRC]).is_first_distinct()).alias("__later_same_file"),
+        (~pl.struct([*key, order]).is_first_distinct()).alias("__later_same_file"),
         (~pl.struct(values).is_first_distinct()).alias("__copy"),
-        (pl.col(SRC) < pl.col(SRC).max().over(key)).alias("__replaced"),
+        (pl.col(order) < pl.col(order).max().over(key)).alias("__replaced"),
     )
-    copies = ranked.filter(pl.col("__later_same_file") & pl.col("__copy"))
-    clashes = ranked.filter(pl.col("__later_same_file") & ~pl.col("__copy"))
-    result.issues += _by_file(
-        copies,
+    ctx.by_source(
+        ranked.filter(pl.col("__later_same_file") & pl.col("__copy")),
         name,
         level="warning",
         code="DUPLICATE_ROW",
         message="row repeats an earlier row; kept once",
         column="CHILD",
     )
-    result.issues += _by_file(
-        clashes,
+    ctx.by_source(
+        ranked.filter(pl.col("__later_same_file") & ~pl.col("__copy")),
         name,
         level="error",
         code="DUPLICATE_ID",
@@ -577,12 +716,14 @@ def _dedupe(df: pl.DataFrame, key: list[str], name: str, result: ReadResult) -> 
     )
 
 
-def _place_header(header: pl.DataFrame, sources: dict[str, list[Source]], result: ReadResult) -> pl.Series:
-    header = _dedupe(header, ["CHILD"], "header", result)
+def _place_header(header: pl.DataFrame, ctx: _Ctx) -> _People:
+    """Canonical people; returns the children of the header, each with its number (``PID``)."""
+    header = _dedupe(header, ["CHILD"], "header", ctx)
     upn_unknown = pl.col("UPN").str.contains(r"^UN\d+$")
-    for file, group in header.filter(pl.col("UPN").is_not_null() & ~upn_unknown).group_by("__file"):
-        result.issues.append(
-            Where(str(file[0]), "header").issue(
+    not_kept = header.filter(pl.col("UPN").is_not_null() & ~upn_unknown)
+    for (src,), group in not_kept.group_by(SRC):
+        ctx.result.issues.append(
+            Where(ctx.wheres[int(str(src))].file, "header").issue(
                 "warning",
                 "VALUE_NOT_KEPT",
                 f"the canonical model keeps only UPN-unknown codes (UN1...): {group.height} UPNs not kept",
@@ -590,7 +731,6 @@ def _place_header(header: pl.DataFrame, sources: dict[str, list[Source]], result
             )
         )
     person = header.select(
-        pl.col(ROW),
         pl.col("CHILD").alias("pers_person_id"),
         _sex(pl.col("SEX")).alias("pers_sex"),
         pl.col("DOB").alias("pers_dob"),
@@ -598,8 +738,8 @@ def _place_header(header: pl.DataFrame, sources: dict[str, list[Source]], result
         pl.when(upn_unknown).then(pl.col("UPN")).alias("pers_upn_unknown"),
         pl.col("MOTHER").replace_strict({"1": "Y", "0": "N"}, default=None).alias("pers_is_mother"),
     )
-    result.add_table("ssd_person", person)
-    return person["pers_person_id"]
+    ctx.result.add_table("ssd_person", person)
+    return _People(header["CHILD"])
 
 
 def _sex(expr: pl.Expr) -> pl.Expr:
@@ -607,119 +747,161 @@ def _sex(expr: pl.Expr) -> pl.Expr:
     return expr.replace({"1": "M", "2": "F"})
 
 
-def _ymd(expr: pl.Expr) -> pl.Expr:
-    """yyyymmdd, for identifiers (arithmetic, several times cheaper than formatting a date)."""
+def _ymd_direct(expr: pl.Expr) -> pl.Expr:
     return (
         expr.dt.year() * 10000 + expr.dt.month().cast(pl.Int32) * 100 + expr.dt.day().cast(pl.Int32)
     ).cast(pl.String)
 
 
-def _place_episodes(eps: pl.DataFrame, sources: dict[str, list[Source]], result: ReadResult) -> pl.DataFrame:
+def _ymd(df: pl.DataFrame, column: str) -> pl.Series:
+    """yyyymmdd of a date column, for identifiers: worked out once per distinct date (a return
+    has a few thousand distinct dates over hundreds of thousands of rows)."""
+    dates = df[column]
+    if dates.len() < 5000:
+        return df.select(_ymd_direct(pl.col(column)))[column]
+    distinct = dates.unique().drop_nulls()
+    text = distinct.to_frame().select(_ymd_direct(pl.col(column)))[column]
+    return dates.replace_strict(distinct, text, default=None, return_dtype=pl.String)
+
+
+def _prev(expr: pl.Expr) -> pl.Expr:
+    """The value on the child's previous row (rows sorted by child, ``__same`` marking a row of
+    the same child as the row before)."""
+    return pl.when(pl.col("__same")).then(expr.shift(1))
+
+
+def _next(expr: pl.Expr) -> pl.Expr:
+    return pl.when(pl.col(PID) == pl.col(PID).shift(-1)).then(expr.shift(-1))
+
+
+def _sorted_by(df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """``df`` sorted by ``key`` (the child, then a date), unless it already is."""
+    order = _key(df, key)
+    if order.is_sorted():
+        return df
+    return df.with_columns(order.alias("__k")).sort("__k").drop("__k")
+
+
+def _runs(df: pl.DataFrame, flag: str) -> tuple[pl.Series, pl.Series]:
+    """For runs of rows starting where ``flag`` holds: each row's run number, and a mask of the
+    rows that end a run."""
+    number = (df[flag].cast(pl.UInt32).cum_sum() - 1).alias("__run")
+    ends = df[flag].shift(-1).fill_null(True)
+    return number, ends
+
+
+def _place_episodes(eps: pl.DataFrame, ctx: _Ctx) -> pl.DataFrame:
     """Canonical episodes, placements, legal statuses and home postcodes; returns the periods of care."""
+    result = ctx.result
     # A later return replaces an earlier one's episode that starts on the same day.
-    src_rank = eps.group_by(SRC).agg(
-        pl.max_horizontal(pl.col("DECOM").max(), pl.col("DEC").max()).alias("__last")
-    )
-    ranked = (
-        src_rank.sort("__last", SRC).with_row_index("__rank").select(SRC, pl.col("__rank").cast(pl.Int64))
-    )
-    eps = eps.join(ranked, on=SRC).with_columns(pl.col("__rank").alias(SRC)).drop("__rank")
-    eps = _dedupe(eps, ["CHILD", "DECOM"], "episodes", result).sort("CHILD", "DECOM")
-    eps = _repair_chains(eps, result)
-    nxt = _next(pl.col("DECOM"))
+    if eps[SRC].n_unique() > 1:
+        src_rank = eps.group_by(SRC).agg(
+            pl.max_horizontal(pl.col("DECOM").max(), pl.col("DEC").max()).alias("__last")
+        )
+        ranked = src_rank.sort("__last", SRC).with_row_index(ORDER).select(SRC, pl.col(ORDER).cast(pl.Int64))
+        eps = eps.join(ranked, on=SRC)
+    else:
+        eps = eps.with_columns(pl.col(SRC).alias(ORDER))
+    eps = _dedupe(eps, ["CHILD", "DECOM"], "episodes", ctx, order=ORDER).drop(ORDER)
+    eps = _sorted_by(eps, ["CHILD", "DECOM"])
+    eps = _repair_chains(eps, ctx)
+    eps = eps.with_columns((pl.col(PID) == pl.col(PID).shift(1)).alias("__same"))
     prev_rec, prev_dec = _prev(pl.col("REC")), _prev(pl.col("DEC"))
     new_period = prev_dec.is_null() | (prev_rec != "X1") | (prev_dec != pl.col("DECOM"))
     place_cols = ["PLACE", "PLACE_PROVIDER", "URN", "PL_POST"]
     changed = pl.any_horizontal([pl.col(c).ne_missing(_prev(pl.col(c))) for c in place_cols])
     new_place = new_period | pl.col("RNE").is_in(["S", "P", "B", "T", "U"]) | changed
     new_legal = new_period | pl.col("LS").ne_missing(_prev(pl.col("LS")))
-    eps = eps.with_columns(
-        new_period.alias("__np"), new_place.alias("__npl"), new_legal.alias("__nls"), nxt.alias("__next")
-    ).with_columns(
-        # Each child's first row starts all three, so filling forward never crosses children.
-        pl.when("__np").then(pl.col("DECOM")).forward_fill().alias("__entered"),
-        pl.when("__npl").then(pl.col("DECOM")).forward_fill().alias("__placed"),
-        pl.when("__nls").then(pl.col("DECOM")).forward_fill().alias("__ls_start"),
-    )
-    eps = eps.with_columns(
-        (pl.col("CHILD") + "/" + _ymd(pl.col("__entered"))).alias("__cla_id"),
-        (pl.col("CHILD") + "/" + _ymd(pl.col("__placed")) + "/placement").alias("__placement_id"),
-        (pl.col("CHILD") + "/" + _ymd(pl.col("__ls_start")) + "/" + pl.col("LS").fill_null("")).alias(
-            "__ls_id"
-        ),
-    )
+    # Each child's first row starts all three, so no run crosses children.
+    eps = eps.with_columns(new_period.alias("__np"), new_place.alias("__npl"), new_legal.alias("__nls"))
+    period_no, period_end = _runs(eps, "__np")
+    place_no, place_end = _runs(eps, "__npl")
+    _, legal_end = _runs(eps, "__nls")
+    ymd = _ymd(eps, "DECOM")
+    # An episode's identifier is its child and start; a period of care, placement or legal
+    # status is named after the identifier of its first episode (made once, shared by its rows).
+    eps = eps.with_columns(pl.concat_str(pl.col("CHILD"), pl.lit("/"), ymd).alias("__eid"))
+    starts_p = eps.select(PID, "CHILD", "DECOM", "__eid").filter(eps["__np"])
+    cla_id = starts_p["__eid"]
+    starts_pl = eps.select("CHILD", "DECOM", "__eid", *place_cols).filter(eps["__npl"])
+    placement_id = starts_pl.select(pl.concat_str(pl.col("__eid"), pl.lit("/placement")))["__eid"]
+    starts_ls = eps.select("CHILD", "DECOM", "__eid", "LS").filter(eps["__nls"])
+    ls_id = starts_ls.select(pl.concat_str(pl.col("__eid"), pl.lit("/"), pl.col("LS").fill_null("")))["__eid"]
+    entered = starts_p["DECOM"].gather(period_no)
     result.add_table(
         "ssd_cla_episodes",
         eps.select(
-            (pl.col("CHILD") + "/" + _ymd(pl.col("DECOM"))).alias("clae_cla_episode_id"),
+            pl.col("__eid").alias("clae_cla_episode_id"),
             pl.col("CHILD").alias("clae_person_id"),
             pl.col("DECOM").alias("clae_cla_episode_start_date"),
             pl.col("RNE").alias("clae_cla_episode_start_reason"),
             pl.col("CIN").alias("clae_cla_primary_need_code"),
             pl.col("DEC").alias("clae_cla_episode_ceased_date"),
             pl.col("REC").alias("clae_cla_episode_ceased_reason"),
-            pl.col("__cla_id").alias("clae_cla_id"),
-            pl.col("__placement_id").alias("clae_cla_placement_id"),
-            pl.col("__entered").alias("clae_entered_care_date"),
+            cla_id.gather(period_no).alias("clae_cla_id"),
+            placement_id.gather(place_no).alias("clae_cla_placement_id"),
+            entered.alias("clae_entered_care_date"),
         ),
     )
-    last = pl.col("DEC").last()
+    # The last reason given for a change of placement within each placement.
+    reason = (
+        eps.select(
+            pl.when(pl.col("__npl") & pl.col("REASON_PLACE_CHANGE").is_null())
+            .then(pl.lit(""))
+            .otherwise(pl.col("REASON_PLACE_CHANGE"))
+            .forward_fill()
+        )
+        .to_series()
+        .filter(place_end)
+    )
     result.add_table(
         "ssd_cla_placement",
-        eps.group_by("__placement_id", maintain_order=True)
-        .agg(
-            pl.col("CHILD").first().alias("clap_person_id"),
-            pl.col("__cla_id").first().alias("clap_cla_id"),
-            pl.col("DECOM").first().alias("clap_cla_placement_start_date"),
-            pl.col("PLACE").first().alias("clap_cla_placement_type"),
-            pl.col("URN").first().alias("clap_cla_placement_urn"),
-            pl.col("PLACE_PROVIDER").first().alias("clap_cla_placement_provider"),
-            pl.col("PL_POST").first().alias("clap_cla_placement_postcode"),
-            last.alias("clap_cla_placement_end_date"),
-            pl.col("REASON_PLACE_CHANGE").drop_nulls().last().alias("clap_cla_placement_change_reason"),
-        )
-        .rename({"__placement_id": "clap_cla_placement_id"}),
+        starts_pl.select(
+            placement_id.alias("clap_cla_placement_id"),
+            pl.col("CHILD").alias("clap_person_id"),
+            cla_id.gather(period_no.filter(eps["__npl"])).alias("clap_cla_id"),
+            pl.col("DECOM").alias("clap_cla_placement_start_date"),
+            pl.col("PLACE").alias("clap_cla_placement_type"),
+            pl.col("URN").alias("clap_cla_placement_urn"),
+            pl.col("PLACE_PROVIDER").alias("clap_cla_placement_provider"),
+            pl.col("PL_POST").alias("clap_cla_placement_postcode"),
+            eps["DEC"].filter(place_end).alias("clap_cla_placement_end_date"),
+            pl.when(reason != "").then(reason).alias("clap_cla_placement_change_reason"),
+        ),
     )
     result.add_table(
         "ssd_legal_status",
-        eps.group_by("__ls_id", maintain_order=True)
-        .agg(
-            pl.col("CHILD").first().alias("lega_person_id"),
-            pl.col("LS").first().alias("lega_legal_status"),
-            pl.col("DECOM").first().alias("lega_legal_status_start_date"),
-            last.alias("lega_legal_status_end_date"),
-        )
-        .rename({"__ls_id": "lega_legal_status_id"}),
+        starts_ls.select(
+            ls_id.alias("lega_legal_status_id"),
+            pl.col("CHILD").alias("lega_person_id"),
+            pl.col("LS").alias("lega_legal_status"),
+            pl.col("DECOM").alias("lega_legal_status_start_date"),
+            eps["DEC"].filter(legal_end).alias("lega_legal_status_end_date"),
+        ),
     )
-    home = eps.filter(pl.col("HOME_POST").is_not_null()).filter(
-        pl.col("HOME_POST").ne_missing(_prev(pl.col("HOME_POST"))) | pl.col("__np")
+    home = eps.select("CHILD", "DECOM", "__eid", "HOME_POST", "__same", "__np").filter(
+        pl.col("HOME_POST").is_not_null()
+        & (pl.col("HOME_POST").ne_missing(_prev(pl.col("HOME_POST"))) | pl.col("__np"))
     )
     result.add_table(
         "ssd_address",
         home.select(
-            (pl.col("CHILD") + "/" + _ymd(pl.col("DECOM")) + "/home").alias("addr_table_id"),
+            pl.concat_str(pl.col("__eid"), pl.lit("/home")).alias("addr_table_id"),
             pl.col("CHILD").alias("addr_person_id"),
             pl.lit("HOME").alias("addr_address_type"),
             pl.col("DECOM").alias("addr_address_start_date"),
             pl.col("HOME_POST").alias("addr_address_postcode"),
         ),
     )
-    return eps.group_by("__cla_id").agg(
-        pl.col("CHILD").first(), pl.col("__entered").first(), pl.col("DEC").last().alias("__left")
+    return starts_p.select(
+        pl.col(PID),
+        cla_id.alias("__cla_id"),
+        pl.col("DECOM").alias("__entered"),
+        eps["DEC"].filter(period_end).alias("__left"),
     )
 
 
-def _prev(expr: pl.Expr) -> pl.Expr:
-    """The value on the child's previous row (rows sorted by child): a shift, far cheaper than
-    a window over hundreds of thousands of children."""
-    return pl.when(pl.col("CHILD") == pl.col("CHILD").shift(1)).then(expr.shift(1))
-
-
-def _next(expr: pl.Expr) -> pl.Expr:
-    return pl.when(pl.col("CHILD") == pl.col("CHILD").shift(-1)).then(expr.shift(-1))
-
-
-def _repair_chains(eps: pl.DataFrame, result: ReadResult) -> pl.DataFrame:
+def _repair_chains(eps: pl.DataFrame, ctx: _Ctx) -> pl.DataFrame:
     """Repair an episode chain the way a later submission would, reporting each repair."""
     nxt = _next(pl.col("DECOM"))
     marked = eps.with_columns(
@@ -728,6 +910,9 @@ def _repair_chains(eps: pl.DataFrame, result: ReadResult) -> pl.DataFrame:
         (pl.col("DEC").is_not_null() & nxt.is_not_null() & (pl.col("DEC") > nxt)).alias("__overlap"),
         (pl.col("DEC").is_not_null() & (pl.col("DEC") < pl.col("DECOM"))).alias("__backwards"),
     )
+    counts = marked.select(pl.col("__open", "__overlap", "__backwards").sum()).row(0, named=True)
+    if not any(counts.values()):
+        return eps
     checks: list[tuple[str, Level, str, str]] = [
         ("__open", "warning", "EPISODE_OPEN_BEFORE_NEXT",
          "episode has no end date but a later episode starts; ended when the next begins (X1)"),
@@ -736,9 +921,10 @@ def _repair_chains(eps: pl.DataFrame, result: ReadResult) -> pl.DataFrame:
         ("__backwards", "error", "EPISODE_ENDS_BEFORE_START", "DEC is before DECOM; row not read"),
     ]  # fmt: skip
     for flag, level, code, message in checks:
-        result.issues += _by_file(
-            marked.filter(flag), "episodes", level=level, code=code, message=message, column="DEC"
-        )
+        if counts[flag]:
+            ctx.by_source(
+                marked.filter(flag), "episodes", level=level, code=code, message=message, column="DEC"
+            )
     return (
         marked.filter(~pl.col("__backwards"))
         .with_columns(
@@ -752,43 +938,39 @@ def _repair_chains(eps: pl.DataFrame, result: ReadResult) -> pl.DataFrame:
     )
 
 
-def _place_reviews(
-    reviews: pl.DataFrame, periods: pl.DataFrame | None, sources: dict[str, list[Source]], result: ReadResult
-) -> None:
+def _place_reviews(reviews: pl.DataFrame, periods: pl.DataFrame | None, ctx: _Ctx) -> None:
     if periods is None:
         periods = pl.DataFrame(
-            schema={"__cla_id": pl.String, "CHILD": pl.String, "__entered": pl.Date, "__left": pl.Date}
+            schema={PID: pl.UInt32, "__cla_id": pl.String, "__entered": pl.Date, "__left": pl.Date}
         )
-    matched = (
-        reviews.sort("REVIEW")
-        .join_asof(
-            periods.sort("__entered"),
-            left_on="REVIEW",
-            right_on="__entered",
-            by="CHILD",
-            strategy="backward",
-            check_sortedness=False,
-        )
-        .with_columns(
-            (
-                pl.col("__cla_id").is_null()
-                | (pl.col("__left").is_not_null() & (pl.col("REVIEW") > pl.col("__left")))
-            ).alias("__outside")
-        )
+    # Periods come sorted by child and start; the as-of match needs the reviews sorted by child
+    # and date too (within each child is enough).
+    matched = _sorted_by(reviews, ["CHILD", "REVIEW"]).join_asof(
+        periods,
+        left_on="REVIEW",
+        right_on="__entered",
+        by=PID,
+        strategy="backward",
+        check_sortedness=False,
     )
-    result.issues += _by_file(
-        matched.filter("__outside"),
-        "reviews",
-        level="error",
-        code="REVIEW_OUTSIDE_CARE",
-        message="review date is not within any period of care in the episodes; row not read",
-        column="REVIEW",
+    outside = matched["__cla_id"].is_null() | (
+        matched["__left"].is_not_null() & (matched["REVIEW"] > matched["__left"])
     )
-    placed = matched.filter(~pl.col("__outside"))
-    result.add_table(
+    if outside.any():
+        ctx.by_source(
+            matched.filter(outside),
+            "reviews",
+            level="error",
+            code="REVIEW_OUTSIDE_CARE",
+            message="review date is not within any period of care in the episodes; row not read",
+            column="REVIEW",
+        )
+        matched = matched.filter(~outside)
+    placed = _dedupe(matched, ["CHILD", "REVIEW"], "reviews", ctx)
+    ctx.result.add_table(
         "ssd_cla_reviews",
-        _dedupe(placed, ["CHILD", "REVIEW"], "reviews", result).select(
-            (pl.col("CHILD") + "/" + _ymd(pl.col("REVIEW")) + "/review").alias("clar_cla_review_id"),
+        placed.select(
+            (pl.col("CHILD") + "/" + _ymd(placed, "REVIEW") + "/review").alias("clar_cla_review_id"),
             pl.col("__cla_id").alias("clar_cla_id"),
             pl.col("REVIEW").alias("clar_cla_review_date"),
             pl.col("REVIEW_CODE").alias("clar_cla_review_participation"),
@@ -796,10 +978,10 @@ def _place_reviews(
     )
 
 
-def _place_uasc(uasc: pl.DataFrame, result: ReadResult) -> None:
-    result.add_table(
+def _place_uasc(uasc: pl.DataFrame, ctx: _Ctx) -> None:
+    ctx.result.add_table(
         "ssd_immigration_status",
-        _dedupe(uasc, ["CHILD"], "uasc", result).select(
+        _dedupe(uasc, ["CHILD"], "uasc", ctx).select(
             (pl.col("CHILD") + "/UASC").alias("immi_immigration_status_id"),
             pl.col("CHILD").alias("immi_person_id"),
             pl.lit("UASC").alias("immi_immigration_status"),
@@ -808,9 +990,9 @@ def _place_uasc(uasc: pl.DataFrame, result: ReadResult) -> None:
     )
 
 
-def _place_oc2(oc2: pl.DataFrame, year: int | None, result: ReadResult) -> None:
+def _place_oc2(oc2: pl.DataFrame, year: int | None, ctx: _Ctx) -> None:
     """Health checks up to date in the year, dated at its end (OC2 carries no dates)."""
-    oc2 = _dedupe(oc2, ["CHILD"], "oc2", result)
+    oc2 = _dedupe(oc2, ["CHILD"], "oc2", ctx)
     as_at = spec.year_bounds(year)[1] if year is not None else None
     # HEALTH_CHECK is the under-5s' health surveillance (development) checks; HEALTH_ASSESSMENT the
     # annual health assessment.
@@ -827,8 +1009,8 @@ def _place_oc2(oc2: pl.DataFrame, year: int | None, result: ReadResult) -> None:
             for col, kind in checks.items()
         ]
     )
-    result.add_table("ssd_cla_health", health)
-    result.add_table(
+    ctx.result.add_table("ssd_cla_health", health)
+    ctx.result.add_table(
         "ssd_cla_immunisations",
         oc2.filter(pl.col("IMMUNISATIONS").is_in(["0", "1"])).select(
             pl.col("CHILD").alias("clai_person_id"),
@@ -845,11 +1027,11 @@ def birthday_in_year(dob: pl.Expr, year: int) -> pl.Expr:
     return dob.dt.offset_by(pl.format("{}y", age_at_start + 1).cast(pl.String))
 
 
-def _place_oc3(oc3: pl.DataFrame, year: int | None, result: ReadResult) -> None:
+def _place_oc3(oc3: pl.DataFrame, year: int | None, ctx: _Ctx) -> None:
     """Care leaver status at the birthday in the year (the 903 records it as at that birthday)."""
-    oc3 = _dedupe(oc3, ["CHILD"], "oc3", result)
+    oc3 = _dedupe(oc3, ["CHILD"], "oc3", ctx)
     contact = birthday_in_year(pl.col("DOB"), year) if year is not None else pl.lit(None, pl.Date)
-    result.add_table(
+    ctx.result.add_table(
         "ssd_care_leavers",
         oc3.select(
             (pl.col("CHILD") + "/oc3/" + pl.lit(str(year or "undated"))).alias("clea_table_id"),
@@ -866,21 +1048,22 @@ def _place_oc3(oc3: pl.DataFrame, year: int | None, result: ReadResult) -> None:
     )
 
 
-def _place_missing(missing: pl.DataFrame, result: ReadResult) -> None:
-    result.add_table(
+def _place_missing(missing: pl.DataFrame, ctx: _Ctx) -> None:
+    # Two missing episodes may start the same day: each is kept, numbered after the first.
+    key = ["CHILD", "MIS_START", "MISSING"]
+    repeats = missing.select(pl.struct(key).is_duplicated().any()).item()
+    number = pl.int_range(pl.len()).over(key).cast(pl.String).replace("0", "") if repeats else pl.lit("")
+    ordered = missing.sort(SRC, ROW) if repeats else missing
+    ctx.result.add_table(
         "ssd_missing",
-        # Two missing episodes may start the same day: each is kept, numbered after the first.
-        missing.sort(SRC, ROW).select(
+        ordered.select(
             (
                 pl.col("CHILD")
                 + "/"
-                + _ymd(pl.col("MIS_START"))
+                + _ymd(ordered, "MIS_START")
                 + "/"
                 + pl.col("MISSING").fill_null("")
-                + pl.int_range(pl.len())
-                .over("CHILD", "MIS_START", "MISSING")
-                .cast(pl.String)
-                .replace("0", "")
+                + number
             ).alias("miss_table_id"),
             pl.col("CHILD").alias("miss_person_id"),
             pl.col("MIS_START").alias("miss_missing_episode_start_date"),
@@ -890,10 +1073,10 @@ def _place_missing(missing: pl.DataFrame, result: ReadResult) -> None:
     )
 
 
-def _place_previous_permanence(prev: pl.DataFrame, result: ReadResult) -> None:
-    result.add_table(
+def _place_previous_permanence(prev: pl.DataFrame, ctx: _Ctx) -> None:
+    ctx.result.add_table(
         "ssd_cla_previous_permanence",
-        _dedupe(prev, ["CHILD"], "previous_permanence", result).select(
+        _dedupe(prev, ["CHILD"], "previous_permanence", ctx).select(
             (pl.col("CHILD") + "/previous_permanence").alias("lapp_table_id"),
             pl.col("CHILD").alias("lapp_person_id"),
             # Kept as written: the 903 allows part-known dates such as zz/zz/2015.
@@ -904,11 +1087,12 @@ def _place_previous_permanence(prev: pl.DataFrame, result: ReadResult) -> None:
     )
 
 
-def _place_sw_episodes(sw: pl.DataFrame, result: ReadResult) -> None:
-    result.add_table(
+def _place_sw_episodes(sw: pl.DataFrame, ctx: _Ctx) -> None:
+    sw = _dedupe(sw, ["CHILD", "SW_DECOM"], "sw_episodes", ctx)
+    ctx.result.add_table(
         "ssd_involvements",
-        _dedupe(sw, ["CHILD", "SW_DECOM"], "sw_episodes", result).select(
-            (pl.col("CHILD") + "/" + _ymd(pl.col("SW_DECOM")) + "/sw").alias("invo_involvements_id"),
+        sw.select(
+            (pl.col("CHILD") + "/" + _ymd(sw, "SW_DECOM") + "/sw").alias("invo_involvements_id"),
             pl.col("CHILD").alias("invo_person_id"),
             pl.col("SW_ID").alias("invo_professional_id"),
             pl.lit("SW").alias("invo_professional_role_id"),
@@ -919,12 +1103,12 @@ def _place_sw_episodes(sw: pl.DataFrame, result: ReadResult) -> None:
     )
 
 
-def _place_adoption(ad1: pl.DataFrame, placed: pl.DataFrame, result: ReadResult) -> None:
+def _place_adoption(ad1: pl.DataFrame, placed: pl.DataFrame, ctx: _Ctx) -> None:
     """One permanence row per child and decision to place for adoption, from AD1 and SBPFA."""
     parts: list[pl.DataFrame] = []
     if ad1.height:
         parts.append(
-            _dedupe(ad1, ["CHILD"], "ad1", result).select(
+            _dedupe(ad1, ["CHILD"], "ad1", ctx).select(
                 pl.col("CHILD"),
                 pl.col("DATE_INT").alias("perm_adm_decision_date"),
                 pl.col("DATE_MATCH").alias("perm_matched_date"),
@@ -938,7 +1122,7 @@ def _place_adoption(ad1: pl.DataFrame, placed: pl.DataFrame, result: ReadResult)
         )
     if placed.height:
         parts.append(
-            _dedupe(placed, ["CHILD", "DATE_PLACED"], "placed_for_adoption", result).select(
+            _dedupe(placed, ["CHILD", "DATE_PLACED"], "placed_for_adoption", ctx).select(
                 pl.col("CHILD"),
                 pl.col("DATE_PLACED").alias("perm_adm_decision_date"),
                 pl.col("DATE_PLACED_CEASED").alias("perm_decision_reversed_date"),
@@ -950,10 +1134,10 @@ def _place_adoption(ad1: pl.DataFrame, placed: pl.DataFrame, result: ReadResult)
     merged = pl.concat(parts, how="diagonal_relaxed")
     key = ["CHILD", "perm_adm_decision_date"]
     merged = merged.group_by(key, maintain_order=True).agg(pl.all().drop_nulls().first())
-    result.add_table(
+    ctx.result.add_table(
         "ssd_permanence",
         merged.with_columns(
-            (pl.col("CHILD") + "/" + _ymd(pl.col("perm_adm_decision_date")) + "/adoption").alias(
+            (pl.col("CHILD") + "/" + _ymd(merged, "perm_adm_decision_date") + "/adoption").alias(
                 "perm_table_id"
             )
         ).rename({"CHILD": "perm_person_id"}),
