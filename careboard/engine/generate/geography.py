@@ -126,61 +126,50 @@ def addresses(tables: dict[str, pl.DataFrame], rng: np.random.Generator, end: da
     )
     # never the same postcode twice in a row
     earlier = np.where(earlier == home, own[(np.searchsorted(own, home) + 1) % len(own)], earlier)
-    ids = people["pers_person_id"].to_numpy()
+    ids = people["pers_person_id"]
     m = np.flatnonzero(moved)
-    person = np.concatenate([ids[m], ids])
-    where = np.concatenate([earlier[m], home])
-    start = np.concatenate([dob[m], np.where(moved, move_day, dob)])
-    stop = np.concatenate([move_day[m], np.full(n, NA)])
-    order = np.lexsort((start, person))
-    person, where, start, stop = person[order], where[order], start[order], stop[order]
-    east = pc.easting[where].astype(np.int64).astype(str)
-    north = pc.northing[where].astype(np.int64).astype(str)
     df = pl.DataFrame(
         {
-            "addr_person_id": pl.Series(person, dtype=pl.String),
-            "addr_address_postcode": pl.Series(pc.postcode[where], dtype=pl.String),
-            "addr_address_start_date": days_to_date(start),
-            "addr_address_end_date": days_to_date(stop),
-            "_e": pl.Series(east, dtype=pl.String),
-            "_n": pl.Series(north, dtype=pl.String),
+            "addr_person_id": pl.concat([ids.gather(m), ids]),
+            "_pc": np.concatenate([earlier[m], home]),
+            "addr_address_start_date": days_to_date(np.concatenate([dob[m], np.where(moved, move_day, dob)])),
+            "addr_address_end_date": days_to_date(np.concatenate([move_day[m], np.full(n, NA)])),
         }
-    ).with_columns(
+    ).sort("addr_person_id", "addr_address_start_date")
+    where = df["_pc"].to_numpy()
+    df = df.with_columns(
         addr_table_id=pl.format("AD{}", pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(7)),
         addr_address_type=pl.lit("HOME"),
+        addr_address_postcode=pl.Series(pc.postcode[where], dtype=pl.String),
         addr_address_json=pl.concat_str(
             pl.lit(
                 '{"ROOM": "", "FLOOR": "", "FLAT": "", "BUILDING": "", "HOUSE": "", "STREET": "", '
                 '"TOWN": "", "UPRN": "", "EASTING": "'
             ),
-            pl.col("_e"),
+            pl.Series(pc.easting[where], dtype=pl.Int64).cast(pl.String),
             pl.lit('", "NORTHING": "'),
-            pl.col("_n"),
+            pl.Series(pc.northing[where], dtype=pl.Int64).cast(pl.String),
             pl.lit('"}'),
         ),
     )
-    tables["ssd_address"] = table("ssd_address").conform(df.drop("_e", "_n"))
+    tables["ssd_address"] = table("ssd_address").conform(df.drop("_pc"))
 
 
-class _Ranked:
-    """Postcodes ordered by distance from a few origins, to find one about ``t`` miles away."""
-
-    def __init__(self, pc: Postcodes, east: npt.NDArray[np.float64], north: npt.NDArray[np.float64]) -> None:
-        d = np.hypot(east[:, None] - pc.easting[None, :], north[:, None] - pc.northing[None, :])
-        d = d / 1000 * _MILES_PER_KM
-        self.order = np.argsort(d, axis=1, kind="stable")
-        self.sorted = np.take_along_axis(d, self.order, axis=1)
-        self.width = d.shape[1]
-
-    def near(
-        self, rng: np.random.Generator, origin: npt.NDArray[np.int64], miles: npt.NDArray[np.float64]
-    ) -> npt.NDArray[np.int64]:
-        """For each origin row, a postcode about ``miles`` from it (never the origin's own rank 0)."""
-        offset = 10_000.0  # larger than any distance in England, in miles
-        flat = (self.sorted + np.arange(len(self.sorted))[:, None] * offset).ravel()
-        pos = np.searchsorted(flat, miles + origin * offset) - origin * self.width
-        pos = np.clip(pos + rng.integers(-4, 5, len(pos)), 1, self.width - 1)
-        return np.asarray(self.order[origin, pos], dtype=np.int64)
+def _about(
+    pc: Postcodes,
+    rng: np.random.Generator,
+    east: npt.NDArray[np.float64],
+    north: npt.NDArray[np.float64],
+    miles: npt.NDArray[np.float64],
+    avoid: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """For each origin, a postcode about ``miles`` away: the nearest to that distance of a few
+    dozen drawn at random (never ``avoid``, the origin's own postcode, or -1 for none)."""
+    k = 48
+    cand = rng.integers(0, len(pc.postcode), (len(miles), k))
+    d = np.hypot(pc.easting[cand] - east[:, None], pc.northing[cand] - north[:, None]) / 1000 * _MILES_PER_KM
+    gap = np.abs(d - miles[:, None]) + np.where(cand == avoid[:, None], np.inf, 0.0)
+    return np.asarray(cand[np.arange(len(miles)), np.argmin(gap, axis=1)], dtype=np.int64)
 
 
 def placements(tables: dict[str, pl.DataFrame], rng: np.random.Generator) -> None:
@@ -221,13 +210,12 @@ def placements(tables: dict[str, pl.DataFrame], rng: np.random.Generator) -> Non
     target = p["clap_cla_placement_distance"].fill_null(7.5).to_numpy().astype(np.float64) * _LONDON_SPREAD
     home_pc = p["_pc"].fill_null(-1).to_numpy().astype(np.int64)
 
-    # origins: each home postcode in use, then the council's centre (for children without a home)
-    homes = np.unique(home_pc[home_pc >= 0])
+    # children without a home postcode (unaccompanied asylum seekers) from the council's centre
     centre_e, centre_n = pc.easting[own].mean(), pc.northing[own].mean()
-    ranked = _Ranked(pc, np.r_[pc.easting[homes], centre_e], np.r_[pc.northing[homes], centre_n])
-    origin = np.where(home_pc >= 0, np.searchsorted(homes, home_pc), len(homes))
-
-    chosen = ranked.near(rng, origin, target)
+    has_home = home_pc >= 0
+    east = np.where(has_home, pc.easting[np.maximum(home_pc, 0)], centre_e)
+    north = np.where(has_home, pc.northing[np.maximum(home_pc, 0)], centre_n)
+    chosen = _about(pc, rng, east, north, target, home_pc)
     own_pick = own[rng.integers(0, len(own), n)]
     by_own = provider == "PR1"
     chosen = np.where(by_own, own_pick, chosen)
@@ -242,7 +230,14 @@ def placements(tables: dict[str, pl.DataFrame], rng: np.random.Generator) -> Non
         u_pc = np.where(
             u_own,
             own[rng.integers(0, len(own), len(urns))],
-            ranked.near(rng, np.full(len(urns), len(homes)), miles),
+            _about(
+                pc,
+                rng,
+                np.full(len(urns), centre_e),
+                np.full(len(urns), centre_n),
+                miles,
+                np.full(len(urns), -1),
+            ),
         )
         chosen[at_urn] = u_pc[np.searchsorted(urns, urn[at_urn])]
     with_parents = (kind == "P1") & (home_pc >= 0)

@@ -33,6 +33,7 @@ from careboard.engine.schema import table
 
 UPN_TYPE = "Unique Pupil Number"
 _CHECK_LETTERS = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
+_UNKNOWN_CODES = (None, "UN1", "UN2", "UN3", "UN5")
 MOTHER_SHARE = 0.025  # of girls looked after at 12 or over
 
 
@@ -45,14 +46,18 @@ def upn_check_letter(digits: npt.NDArray[np.str_]) -> npt.NDArray[np.str_]:
 
 
 def make_upns(
-    la_number: str, school: npt.NDArray[np.int64], year: npt.NDArray[np.int64], serial: npt.NDArray[np.int64]
-) -> npt.NDArray[np.str_]:
+    la_number: str,
+    school: npt.NDArray[np.int64],
+    year: npt.NDArray[np.int64],
+    serial: npt.NDArray[np.int64],
+) -> pl.Series:
     """UPNs from a school number (0-9999), allocation year and serial (0-999)."""
-    body = np.char.add(
-        np.char.add(la_number, np.char.zfill(school.astype(str), 4)),
-        np.char.add(np.char.zfill((year % 100).astype(str), 2), np.char.zfill(serial.astype(str), 3)),
-    )
-    return np.char.add(upn_check_letter(body), body)
+    # the twelve digits as one integer, then its digits by arithmetic (no per-string work)
+    whole = ((int(la_number) * 10_000 + school) * 100 + year % 100) * 1000 + serial
+    digits = (np.asarray(whole, dtype=np.int64)[:, None] // 10 ** np.arange(11, -1, -1)) % 10
+    check = pl.Series((digits * np.arange(2, 14)).sum(axis=1) % 23, dtype=pl.Int64)
+    letter = check.replace_strict(dict(enumerate(_CHECK_LETTERS.tolist())), return_dtype=pl.String)
+    return letter + pl.Series(whole, dtype=pl.Int64).cast(pl.String).str.zfill(12)
 
 
 def _days(s: pl.Series) -> npt.NDArray[np.int64]:
@@ -86,7 +91,7 @@ def upns(tables: dict[str, pl.DataFrame], rng: np.random.Generator, end: date) -
         .sort("pers_person_id")
     )
     n = people.height
-    ids = people["pers_person_id"].to_numpy().astype(str)
+    ids = people["pers_person_id"]
     number = people["pers_person_id"].str.slice(1).cast(pl.Int64, strict=False).fill_null(0).to_numpy()
     dob = _days(people["pers_dob"])
     school = _days(people["_school"])
@@ -103,13 +108,14 @@ def upns(tables: dict[str, pl.DataFrame], rng: np.random.Generator, end: date) -
     mismatch = ~uasc & (u >= 0.004) & (u < 0.010)  # sources disagree on the child's details
     has_upn = (valid_from >= 0) & (valid_from <= end_day) & ~outside & ~mismatch
     school_age = school <= end_day
+    # index into _UNKNOWN_CODES: none, UN1, UN2, UN3, UN5
     code = np.where(
         uasc,
-        "UN2",
+        2,
         np.where(
             has_upn,
-            np.where(valid_from > seen_day, "UN1", ""),
-            np.where(~school_age, "UN1", np.where(outside, "UN3", "UN5")),
+            np.where(valid_from > seen_day, 1, 0),
+            np.where(~school_age, 1, np.where(outside, 3, 4)),
         ),
     )
     k = np.flatnonzero(has_upn)
@@ -120,17 +126,17 @@ def upns(tables: dict[str, pl.DataFrame], rng: np.random.Generator, end: date) -
     value = make_upns(P.LA_NUMBER, base + number[k] % 1000, alloc_year, (number[k] // 1000) % 1000)
     links = pl.DataFrame(
         {
-            "link_person_id": pl.Series(ids[k], dtype=pl.String),
-            "link_identifier_type": pl.Series(np.full(len(k), UPN_TYPE), dtype=pl.String),
-            "link_identifier_value": pl.Series(value, dtype=pl.String),
+            "link_person_id": ids.gather(k),
+            "link_identifier_value": value,
             "link_valid_from_date": pl.Series(valid_from[k].astype(np.int32)).cast(pl.Date),
         }
     ).with_columns(
-        link_table_id=pl.format("LI{}", pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(7))
+        link_table_id=pl.format("LI{}", pl.int_range(1, pl.len() + 1).cast(pl.String).str.zfill(7)),
+        link_identifier_type=pl.lit(UPN_TYPE),
     )
     tables["ssd_linked_identifiers"] = table("ssd_linked_identifiers").conform(links)
-    codes = pl.DataFrame({"pers_person_id": ids, "_code": code}).with_columns(
-        pl.when(pl.col("_code") != "").then(pl.col("_code"))
+    codes = pl.DataFrame({"pers_person_id": ids, "_code": pl.Series(code, dtype=pl.Int64)}).with_columns(
+        pl.col("_code").replace_strict(dict(enumerate(_UNKNOWN_CODES)), return_dtype=pl.String)
     )
     person = tables["ssd_person"].join(codes, on="pers_person_id", how="left")
     tables["ssd_person"] = table("ssd_person").conform(
