@@ -55,16 +55,14 @@ PID = "__pid"  # the child as an integer (its place among the children read), fo
 ORDER = "__order"  # which of several sources of a table wins (a later return replaces an earlier)
 FAST_DATE = "%d/%m/%Y"  # the 903's own spelling of a date, parsed without the shared parser
 
-# Values the canonical model has no place for: reported once per file and column.
-NOT_KEPT = {
-    ("header", "MC_DOB"): "the date of birth of a mother's child",
-    ("oc2", "SDQ_SCORE"): "SDQ scores",
-    ("oc2", "SDQ_REASON"): "reasons an SDQ was not completed",
-    ("oc2", "CONVICTED"): "convictions",
-    ("oc2", "SUBSTANCE_MISUSE"): "substance misuse",
-    ("oc2", "INTERVENTION_RECEIVED"): "substance misuse interventions",
-    ("oc2", "INTERVENTION_OFFERED"): "substance misuse interventions",
+# The OC2 items read as yes/no: a row is placed only for "1" (INTERVENTION_* become Y/N).
+FLAGS: dict[tuple[str, str], frozenset[str]] = {
+    ("oc2", c): frozenset({"0", "1"})
+    for c in ("CONVICTED", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
 }
+CODES = {**spec.CODES, **FLAGS}
+UPN_TYPE = "Unique Pupil Number"  # ssd_linked_identifiers.link_identifier_type of a UPN
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # a UPN's check letter for remainders 0-22 (no I, O, S)
 REQUIRED_DATES = {
     "header": ("DOB",),
     "episodes": ("DECOM",),
@@ -459,8 +457,8 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
     n = frame.height
     cols = spec.COLUMNS[name]
     dates = [c for c in cols if c in spec.DATE_COLUMNS]
-    coded = [c for c in cols if (name, c) in spec.CODES]
-    texts = [c for c in cols if c not in spec.DATE_COLUMNS and (name, c) not in spec.CODES]
+    coded = [c for c in cols if (name, c) in CODES]
+    texts = [c for c in cols if c not in spec.DATE_COLUMNS and (name, c) not in CODES]
     filled = {c for c in cols if frame[c].null_count() < n}
     hits: list[Hit] = []
 
@@ -477,7 +475,7 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
                 old = pl.Series(list(changed), dtype=pl.String)
                 new = pl.Series(list(changed.values()), dtype=pl.String)
                 exprs.append(pl.col(c).replace(old, new).alias(c))
-            allowed = spec.CODES[(name, c)]
+            allowed = CODES[(name, c)]
             bad = sorted({w for w in cleaned.values() if w is not None and w not in allowed})
             if bad:
                 unknown_codes.append((c, bad))
@@ -488,12 +486,17 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
     if exprs:
         frame = frame.with_columns(exprs)
     for c, bad in unknown_codes:
+        message = (
+            f"{c} is not 0 or 1; not kept"
+            if (name, c) in FLAGS
+            else f"{c} is not a code the SSDA903 uses; kept as written"
+        )
         hits.append(
             (
                 frame[c].is_in(pl.Series(bad, dtype=pl.String).implode()),
                 "warning",
                 "CODE_UNKNOWN",
-                f"{c} is not a code the SSDA903 uses; kept as written",
+                message,
                 c,
                 False,
             )
@@ -533,12 +536,6 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
         issues += issues_capped(
             frame, pl.lit(mask), where=where, level=level, code=code, message=message, column=column
         )
-    for (t, col), what in NOT_KEPT.items():
-        if t == name and col in filled:
-            kept = frame[col].count()
-            if kept:
-                message = f"the canonical model has no place for {what}: {kept} values of {col} not kept"
-                issues.append(where.issue("warning", "VALUE_NOT_KEPT", message, column=col))
     ctx.result.issues += issues
     refused = [mask for mask, *rest in hits if rest[-1]]
     frame = frame.with_columns(
@@ -717,29 +714,95 @@ def _dedupe(df: pl.DataFrame, key: list[str], name: str, ctx: _Ctx, order: str =
 
 
 def _place_header(header: pl.DataFrame, ctx: _Ctx) -> _People:
-    """Canonical people; returns the children of the header, each with its number (``PID``)."""
+    """Canonical people, UPNs and mothers' children; returns the children of the header."""
     header = _dedupe(header, ["CHILD"], "header", ctx)
-    upn_unknown = pl.col("UPN").str.contains(r"^UN\d+$")
-    not_kept = header.filter(pl.col("UPN").is_not_null() & ~upn_unknown)
-    for (src,), group in not_kept.group_by(SRC):
-        ctx.result.issues.append(
-            Where(ctx.wheres[int(str(src))].file, "header").issue(
-                "warning",
-                "VALUE_NOT_KEPT",
-                f"the canonical model keeps only UPN-unknown codes (UN1...): {group.height} UPNs not kept",
-                column="UPN",
-            )
-        )
+    upn = pl.col("UPN")
+    upn_unknown = upn.str.starts_with("UN") & upn.str.contains(r"^UN\d+$")
     person = header.select(
         pl.col("CHILD").alias("pers_person_id"),
         _sex(pl.col("SEX")).alias("pers_sex"),
         pl.col("DOB").alias("pers_dob"),
         pl.col("ETHNIC").alias("pers_ethnicity"),
-        pl.when(upn_unknown).then(pl.col("UPN")).alias("pers_upn_unknown"),
+        pl.when(upn_unknown).then(upn).alias("pers_upn_unknown"),
         pl.col("MOTHER").replace_strict({"1": "Y", "0": "N"}, default=None).alias("pers_is_mother"),
     )
     ctx.result.add_table("ssd_person", person)
+    _place_upns(header.filter(upn.is_not_null() & ~upn_unknown), ctx)
+    mothers = header.filter(pl.col("MC_DOB").is_not_null())
+    ctx.by_source(
+        mothers.filter(pl.col("MOTHER").ne_missing(pl.lit("1"))),
+        "header",
+        level="warning",
+        code="MC_DOB_WITHOUT_MOTHER",
+        message="MC_DOB (the date of birth of a mother's child) is given but MOTHER is not 1; kept",
+        column="MC_DOB",
+    )
+    ctx.result.add_table(
+        "ssd_mother",
+        mothers.select(
+            pl.concat_str(pl.col("CHILD"), pl.lit("/mother/"), _ymd(mothers, "MC_DOB")).alias(
+                "moth_table_id"
+            ),
+            pl.col("CHILD").alias("moth_person_id"),
+            pl.lit(None, pl.String).alias("moth_childs_person_id"),
+            pl.col("MC_DOB").alias("moth_childs_dob"),
+        ),
+    )
     return _People(header["CHILD"])
+
+
+def upn_check_letter(upn: pl.Expr) -> pl.Expr:
+    """The check letter a UPN's characters 2-13 call for (null unless they are 11 digits and a
+    digit or letter): the sum of each character's value times its place (2 to 13), modulo 23, as
+    a letter of A-Z without I, O and S; a letter in place 13 (a temporary UPN) counts as its
+    position in that alphabet (A = 0). Integer arithmetic on whole columns, no loop per row."""
+    number = upn.str.slice(1, 11).cast(pl.Int64, strict=False)
+    digits = [(number // 10 ** (11 - k)) % 10 * (k + 1) for k in range(1, 12)]
+    last = upn.str.slice(12, 1)
+    last_value = pl.coalesce(
+        last.cast(pl.Int64, strict=False),
+        last.replace_strict({c: i for i, c in enumerate(UPN_LETTERS)}, default=None, return_dtype=pl.Int64),
+    )
+    total = pl.sum_horizontal(digits) + last_value * 13
+    valid = number.is_not_null() & last_value.is_not_null() & (upn.str.len_chars() == 13)
+    return pl.when(valid).then(pl.lit(UPN_LETTERS).str.slice(total % 23, 1))
+
+
+def _place_upns(rows: pl.DataFrame, ctx: _Ctx) -> None:
+    """Each UPN as the child's linked identifier, kept as written; a UPN not in the DfE's shape
+    (a letter then 12 digits, or 11 digits and a letter), or whose check letter is wrong, is
+    reported on its row."""
+    upn = pl.col("UPN")
+    shaped = upn.str.contains(r"^[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]$")
+    checked = rows.with_columns(
+        shaped.alias("__shaped"), (upn.str.slice(0, 1) == upn_check_letter(upn)).alias("__check")
+    )
+    ctx.by_source(
+        checked.filter(~pl.col("__shaped")),
+        "header",
+        level="warning",
+        code="UPN_INVALID",
+        message="UPN is neither a Unique Pupil Number (a letter, then 12 digits or 11 digits and a letter) "
+        "nor a UN code; kept as written",
+        column="UPN",
+    )
+    ctx.by_source(
+        checked.filter(pl.col("__shaped") & ~pl.col("__check").fill_null(False)),
+        "header",
+        level="warning",
+        code="UPN_CHECK_LETTER",
+        message="UPN's check letter (its first character) does not match the rest of it; kept as written",
+        column="UPN",
+    )
+    ctx.result.add_table(
+        "ssd_linked_identifiers",
+        rows.select(
+            pl.concat_str(pl.col("CHILD"), pl.lit("/UPN/"), upn).alias("link_table_id"),
+            pl.col("CHILD").alias("link_person_id"),
+            pl.lit(UPN_TYPE).alias("link_identifier_type"),
+            upn.alias("link_identifier_value"),
+        ),
+    )
 
 
 def _sex(expr: pl.Expr) -> pl.Expr:
@@ -1016,6 +1079,75 @@ def _place_oc2(oc2: pl.DataFrame, year: int | None, ctx: _Ctx) -> None:
             pl.col("CHILD").alias("clai_person_id"),
             pl.col("IMMUNISATIONS").replace_strict({"1": "Y", "0": "N"}).alias("clai_immunisations_status"),
             pl.lit(as_at, pl.Date).alias("clai_immunisations_status_date"),
+        ),
+    )
+    _place_oc2_outcomes(oc2, as_at, ctx)
+
+
+def _place_oc2_outcomes(oc2: pl.DataFrame, as_at: date | None, ctx: _Ctx) -> None:
+    """SDQ score or reason, convictions and substance misuse in the year, dated at its end (the
+    latest date in the year, which is what the return says: at some time in the year)."""
+    day = pl.lit(as_at, pl.Date)
+    dated = f"{as_at or 'undated'}"
+    score = pl.col("SDQ_SCORE").str.to_integer(strict=False)
+    checked = oc2.with_columns(score.alias("__score"))
+    ctx.by_source(
+        checked.filter(pl.col("SDQ_SCORE").is_not_null() & pl.col("__score").is_null()),
+        "oc2",
+        level="warning",
+        code="SDQ_SCORE_INVALID",
+        message="SDQ_SCORE is not a whole number; not kept",
+        column="SDQ_SCORE",
+    )
+    ctx.by_source(
+        checked.filter(~pl.col("__score").is_between(0, 40)),
+        "oc2",
+        level="warning",
+        code="SDQ_SCORE_OUT_OF_RANGE",
+        message="SDQ_SCORE is not between 0 and 40; kept as written",
+        column="SDQ_SCORE",
+    )
+    sdq = checked.filter(pl.col("__score").is_not_null() | pl.col("SDQ_REASON").is_not_null())
+    ctx.result.add_table(
+        "ssd_sdq_scores",
+        sdq.select(
+            (pl.col("CHILD") + f"/SDQ/{dated}").alias("csdq_table_id"),
+            pl.col("CHILD").alias("csdq_person_id"),
+            day.alias("csdq_sdq_completed_date"),
+            pl.col("SDQ_REASON").alias("csdq_sdq_reason"),
+            pl.col("__score").alias("csdq_sdq_score"),
+        ),
+    )
+    ctx.result.add_table(
+        "ssd_cla_convictions",
+        oc2.filter(pl.col("CONVICTED") == "1").select(
+            (pl.col("CHILD") + f"/conviction/{dated}").alias("clac_cla_conviction_id"),
+            pl.col("CHILD").alias("clac_person_id"),
+            day.alias("clac_cla_conviction_date"),
+        ),
+    )
+    misuse = pl.col("SUBSTANCE_MISUSE") == "1"
+    interventions = ["INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"]
+    for c in interventions:
+        ctx.by_source(
+            oc2.filter(pl.col(c).is_not_null() & ~misuse.fill_null(False)),
+            "oc2",
+            level="warning",
+            code="INTERVENTION_WITHOUT_MISUSE",
+            message=f"{c} is given but SUBSTANCE_MISUSE is not 1; not kept",
+            column=c,
+        )
+    yes_no = {"1": "Y", "0": "N"}
+    ctx.result.add_table(
+        "ssd_cla_substance_misuse",
+        oc2.filter(misuse).select(
+            (pl.col("CHILD") + f"/substance_misuse/{dated}").alias("clas_substance_misuse_id"),
+            pl.col("CHILD").alias("clas_person_id"),
+            day.alias("clas_substance_misuse_date"),
+            *[
+                pl.col(c).replace_strict(yes_no, default=None).alias(f"clas_{c.lower()}")
+                for c in interventions
+            ],
         ),
     )
 

@@ -171,13 +171,113 @@ def test_a_truncated_csv_reads_its_whole_rows_and_warns(tmp_path):
     assert {(i.code, i.row) for i in result.errors} == {("DATE_UNRECOGNISED", 3)}
 
 
-def test_values_the_model_cannot_hold_are_reported_not_dropped_silently(tmp_path):
-    path = _write(tmp_path, "h.csv", HEADER + "1,F,01/02/2008,WBRI,A123456789012,1,01/01/2024\n")
-    result = ssda903.read([path])
-    assert {(i.code, i.column) for i in result.issues} == {
-        ("VALUE_NOT_KEPT", "UPN"),
-        ("VALUE_NOT_KEPT", "MC_DOB"),
+OC2 = ",".join(COLUMNS["oc2"]) + "\n"
+
+
+def test_upns_mothers_postcodes_and_oc2_outcomes_are_read_into_their_tables(tmp_path):
+    h = _write(
+        tmp_path,
+        "h.csv",
+        HEADER + "1,F,01/02/2008,WBRI,A123456789012,1,01/01/2024\n2,M,01/02/2012,WBRI,UN2,0,\n",
+    )
+    e = _write(
+        tmp_path,
+        "e.csv",
+        EPISODES
+        + "1,01/05/2023,S,C2,N1,U1,PR1,,,,TW1 1AA,TW2 2BB,\n"
+        + "2,01/05/2023,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    o = _write(tmp_path, "o.csv", OC2 + "1,01/02/2008,12,,1,,1,1,1,1,0,1\n2,01/02/2012,,SDQ1,0,,1,1,1,0,,\n")
+    result = ssda903.read([h, e, o])
+    assert result.issues == []
+    t = result.tables
+    assert t["ssd_linked_identifiers"].select(
+        "link_person_id", "link_identifier_type", "link_identifier_value", "link_valid_from_date"
+    ).rows() == [("1", "Unique Pupil Number", "A123456789012", None)]
+    assert t["ssd_person"].select("pers_person_id", "pers_upn_unknown", "pers_is_mother").rows() == [
+        ("1", None, "Y"),
+        ("2", "UN2", "N"),
+    ]
+    assert t["ssd_mother"].select("moth_person_id", "moth_childs_person_id", "moth_childs_dob").rows() == [
+        ("1", None, date(2024, 1, 1))
+    ]
+    end = date(2024, 3, 31)  # the return's year is 2023/24: OC2 items are dated at its end
+    assert t["ssd_sdq_scores"].select(
+        "csdq_person_id", "csdq_sdq_completed_date", "csdq_sdq_score", "csdq_sdq_reason"
+    ).sort("csdq_person_id").rows() == [("1", end, 12, None), ("2", end, None, "SDQ1")]
+    assert t["ssd_cla_convictions"].select("clac_person_id", "clac_cla_conviction_date").rows() == [
+        ("1", end)
+    ]
+    assert t["ssd_cla_substance_misuse"].select(
+        "clas_person_id",
+        "clas_substance_misuse_date",
+        "clas_intervention_received",
+        "clas_intervention_offered",
+    ).rows() == [("1", end, "N", "Y")]
+    assert t["ssd_address"].select("addr_person_id", "addr_address_type", "addr_address_postcode").rows() == [
+        ("1", "HOME", "TW1 1AA")
+    ]
+    assert t["ssd_cla_placement"].sort("clap_person_id")["clap_cla_placement_postcode"].to_list() == [
+        "TW2 2BB",
+        None,
+    ]
+
+
+def test_a_upn_with_a_wrong_check_letter_or_shape_is_reported_on_its_row_and_kept(tmp_path):
+    text = HEADER + "1,F,01/02/2008,WBRI,B123456789012,,\n2,F,01/02/2008,WBRI,12345,,\n"
+    result = ssda903.read([_write(tmp_path, "h.csv", text)])
+    assert {(i.code, i.row, i.column, i.value) for i in result.issues} == {
+        ("UPN_CHECK_LETTER", 2, "UPN", "B123456789012"),
+        ("UPN_INVALID", 3, "UPN", "12345"),
     }
+    assert result.errors == []
+    assert sorted(result.tables["ssd_linked_identifiers"]["link_identifier_value"]) == [
+        "12345",
+        "B123456789012",
+    ]
+
+
+def test_a_temporary_upn_ending_in_a_letter_has_its_check_letter_checked(tmp_path):
+    # Characters 2-12 weighted 2-12 sum to 368 - 2*13 = 342; with a final A (0): 342 % 23 = 20 -> X.
+    text = HEADER + "1,F,01/02/2008,WBRI,X12345678901A,,\n2,F,01/02/2008,WBRI,A12345678901A,,\n"
+    result = ssda903.read([_write(tmp_path, "h.csv", text)])
+    assert {(i.code, i.row) for i in result.issues} == {("UPN_CHECK_LETTER", 3)}
+
+
+def test_bad_oc2_outcome_values_and_a_stray_mothers_child_are_reported(tmp_path):
+    h = _write(
+        tmp_path,
+        "h.csv",
+        HEADER
+        + "".join(f"{i},F,01/02/2008,WBRI,,{'0,01/01/2024' if i == 1 else ','}\n" for i in range(1, 6)),
+    )
+    rows = [
+        "1,01/02/2008,x,,0,,1,1,1,0,,",  # score not a number
+        "2,01/02/2008,45,,0,,1,1,1,0,,",  # score out of range: kept
+        "3,01/02/2008,,sdq9,2,,1,1,1,0,,",  # unknown reason (kept), conviction neither 0 nor 1
+        "4,01/02/2008,,,0,,1,1,1,0,1,",  # intervention without substance misuse
+        "5,01/02/2008,,,0,,1,1,1,1,3,",  # intervention neither 0 nor 1
+    ]
+    result = ssda903.read([h, _write(tmp_path, "o.csv", OC2 + "\n".join(rows) + "\n")])
+    assert {(i.file, i.code, i.row, i.column, i.value) for i in result.issues} == {
+        ("h.csv", "MC_DOB_WITHOUT_MOTHER", 2, "MC_DOB", "2024-01-01"),
+        ("o.csv", "SDQ_SCORE_INVALID", 2, "SDQ_SCORE", "x"),
+        ("o.csv", "SDQ_SCORE_OUT_OF_RANGE", 3, "SDQ_SCORE", "45"),
+        ("o.csv", "CODE_UNKNOWN", 4, "SDQ_REASON", "SDQ9"),
+        ("o.csv", "CODE_UNKNOWN", 4, "CONVICTED", "2"),
+        ("o.csv", "INTERVENTION_WITHOUT_MISUSE", 5, "INTERVENTION_RECEIVED", "1"),
+        ("o.csv", "CODE_UNKNOWN", 6, "INTERVENTION_RECEIVED", "3"),
+    }
+    t = result.tables
+    assert t["ssd_sdq_scores"].select("csdq_person_id", "csdq_sdq_score", "csdq_sdq_reason").sort(
+        "csdq_person_id"
+    ).rows() == [("2", 45, None), ("3", None, "SDQ9")]
+    assert t["ssd_cla_convictions"].height == 0
+    assert t["ssd_cla_substance_misuse"].select("clas_person_id", "clas_intervention_received").rows() == [
+        ("5", None)
+    ]
+    assert t["ssd_mother"]["moth_person_id"].to_list() == ["1"]
+    assert t["ssd_person"].height == 5 and t["ssd_cla_health"].height == 10
 
 
 def test_the_xml_return_reads_like_the_csv_files(tmp_path):
