@@ -13,25 +13,6 @@ settles, so a change there is reported rather than silently accepted or blocking
 """
 
 SSDA903: dict[str, tuple[str, str]] = {
-    "442": (
-        "generator",
-        "UPN blank: the generator records no UPN (ssd_linked_identifiers) and a UN code for some children only",
-    ),
-    "393": ("generator", "MOTHER blank for girls 12 and over: pers_is_mother is left blank for them"),
-    "607": ("generator", "MOTHER blank for girls leaving care: pers_is_mother is left blank for them"),
-    "392a": ("generator", "no placement distance: no home or placement postcodes are generated"),
-    "392b": (
-        "generator",
-        "no postcodes: ssd_address (HOME) and clap_cla_placement_postcode are not generated",
-    ),
-    "169": ("generator", "placement LA unknown: no placement postcode is generated"),
-    "179": ("generator", "placement location unknown: no placement postcode is generated"),
-    "1015": (
-        "generator",
-        "own provision (PR1) outside the LA: the LA is unknown without a placement postcode",
-    ),
-    "186": ("generator", "SDQ score: no ssd_sdq_scores rows are generated"),
-    "197B": ("generator", "SDQ score or reason: no ssd_sdq_scores rows are generated"),
     "202": ("validator", "2024/25 compares this year's sex (M/F) with last year's (1/2) as text"),
     "1001": ("validator", "sees episodes of this and last year only, so older care leavers look ineligible"),
     "1002": (
@@ -57,6 +38,22 @@ SSDA903_EARLIER: dict[str, tuple[str, str]] = {
         "a missing period still open at the end of care (no end date) when the child ceased care in the year",
     ),
     "577": ("generator", "a child ceased care while a missing period has no end date"),
+    "442": ("generator", "UPN blank: no UPNs generated and a UN code for some children only"),
+    "393": ("generator", "MOTHER blank for girls 12 and over: pers_is_mother was left blank for them"),
+    "607": ("generator", "MOTHER blank for girls leaving care: pers_is_mother was left blank for them"),
+    "392a": ("generator", "no placement distance: no home or placement postcodes were generated"),
+    "392b": (
+        "generator",
+        "no postcodes: ssd_address (HOME) and clap_cla_placement_postcode were not generated",
+    ),
+    "169": ("generator", "placement LA unknown: no placement postcode was generated"),
+    "179": ("generator", "placement location unknown: no placement postcode was generated"),
+    "1015": (
+        "generator",
+        "own provision (PR1) outside the LA: the LA is unknown without a placement postcode",
+    ),
+    "186": ("generator", "SDQ score: no ssd_sdq_scores rows were generated"),
+    "197B": ("generator", "SDQ score or reason: no ssd_sdq_scores rows were generated"),
 }
 
 # Rules the DfE validator cannot run at all: they read columns its own reader never makes.
