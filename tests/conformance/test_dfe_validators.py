@@ -9,6 +9,7 @@ The last tests show, each with a minimal case, the validator rules that are them
 """
 
 import re
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -34,7 +35,12 @@ def council() -> Dataset:
     )
 
 
-def _unexpected(result: dict, known: dict) -> dict:
+def _unexpected(result: dict, known: dict, earlier: dict | None = None) -> dict:
+    """Failing rules not in ``known``; a rule of ``earlier`` (passed on the latest generated data)
+    failing again is allowed but reported as a warning in the test summary."""
+    for code, n in result["errors"].items():
+        if earlier and code in earlier:
+            warnings.warn(f"rule {code} fails again ({n} rows): {earlier[code][1]}", stacklevel=2)
     return {
         code: (n, result["messages"].get(code), result["examples"].get(code))
         for code, n in result["errors"].items()
@@ -48,7 +54,8 @@ def test_903_csv_return_passes_the_dfe_validator_but_for_listed_rules(council, t
     last = ssda903.write(council, tmp_path / "last", year=year - 1)
     result = run_903(year, this, last, la=identifiers.la_ons_code(council))
     assert result["rows"]["Episodes"] > 0 and result["rows"]["Episodes_last"] > 0
-    assert _unexpected(result, {**outstanding.SSDA903, **outstanding.SSDA903_EARLIER}) == {}
+    known = {**outstanding.SSDA903, **outstanding.SSDA903_EARLIER}
+    assert _unexpected(result, known, outstanding.SSDA903_EARLIER) == {}
     assert set(result["failed_to_run"]) <= set(outstanding.SSDA903_CANNOT_RUN)
 
 
@@ -56,7 +63,8 @@ def test_903_xml_return_passes_the_dfe_validator_but_for_listed_rules(council, t
     path = ssda903.write(council, tmp_path / "return.xml", year=2025)[0]
     result = run_903(2025, [path], la=identifiers.la_ons_code(council))
     assert result["rows"]["Episodes"] > 0
-    assert _unexpected(result, {**outstanding.SSDA903, **outstanding.SSDA903_EARLIER}) == {}
+    known = {**outstanding.SSDA903, **outstanding.SSDA903_EARLIER}
+    assert _unexpected(result, known, outstanding.SSDA903_EARLIER) == {}
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -64,7 +72,8 @@ def test_cin_census_passes_the_dfe_validator_but_for_listed_rules(council, tmp_p
     path = cin_census.write(council, tmp_path, year=year)[0]
     result = run_cin(year, path)
     assert result["rows"]["CINdetails"] > 0
-    assert _unexpected(result, {**outstanding.CIN, **outstanding.CIN_EARLIER}) == {}
+    known = {**outstanding.CIN, **outstanding.CIN_EARLIER}
+    assert _unexpected(result, known, outstanding.CIN_EARLIER) == {}
     crashed = {re.sub(r"Error with rule (\w+):.*", r"\1", line) for line in result["failed_to_run"]}
     assert crashed <= set(outstanding.CIN_CANNOT_RUN)
 
