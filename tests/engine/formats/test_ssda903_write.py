@@ -8,6 +8,7 @@ import polars as pl
 
 from careboard.engine.formats import ssda903
 from careboard.engine.store import Dataset
+from tests.engine.formats.roundtrip import differences
 
 UPN = "Unique Pupil Number"
 
@@ -331,3 +332,75 @@ def test_the_items_reach_the_xml_return(tmp_path):
         "<PL_POST>TW9 1AA</PL_POST>",
     ):
         assert element in text, element
+
+
+# --------------------------------------------------------------------------------------------
+# Round trip of the items above
+
+
+def test_the_items_come_back_when_the_return_is_read(tmp_path):
+    people = _people(
+        ("G", "F", date(2008, 1, 1)),
+        ("B", "M", date(2010, 1, 1)),
+        ("R", "M", date(2007, 6, 1)),
+        ("N", "M", date(2012, 1, 1)),
+    ).with_columns(pl.Series("pers_is_mother", ["Y", None, None, None]))
+    data = _dataset(
+        people,
+        *[(c, date(2023, 1, 1), None, None, "C2") for c in "GBR"],
+        # The reader dates the return by its latest episode date: one starts in the year.
+        ("N", date(2024, 6, 1), None, None, "C2"),
+        ssd_linked_identifiers=pl.DataFrame(
+            {
+                "link_table_id": ["1"],
+                "link_person_id": ["B"],
+                "link_identifier_type": [UPN],
+                "link_identifier_value": ["A318000000001"],
+            }
+        ),
+        ssd_mother=pl.DataFrame(
+            {"moth_table_id": ["1"], "moth_person_id": ["G"], "moth_childs_dob": [date(2024, 7, 1)]}
+        ),
+        ssd_address=pl.DataFrame(
+            {
+                "addr_table_id": ["1"],
+                "addr_person_id": ["B"],
+                "addr_address_type": ["HOME"],
+                "addr_address_start_date": [date(2015, 1, 1)],
+                "addr_address_postcode": ["TW1 1AA"],
+            }
+        ),
+        ssd_sdq_scores=pl.DataFrame(
+            {
+                "csdq_table_id": ["1", "2"],
+                "csdq_person_id": ["G", "B"],
+                "csdq_sdq_completed_date": [date(2024, 9, 1)] * 2,
+                "csdq_sdq_reason": [None, "SDQ4"],
+                "csdq_sdq_score": [17, None],
+            },
+            schema_overrides={"csdq_sdq_score": pl.Int64},
+        ),
+        ssd_cla_convictions=pl.DataFrame(
+            {
+                "clac_cla_conviction_id": ["1"],
+                "clac_person_id": ["R"],
+                "clac_cla_conviction_date": [date(2024, 8, 1)],
+            }
+        ),
+        ssd_cla_substance_misuse=pl.DataFrame(
+            {
+                "clas_substance_misuse_id": ["1", "2"],
+                "clas_person_id": ["R", "B"],
+                "clas_substance_misuse_date": [date(2024, 8, 1)] * 2,
+                "clas_intervention_received": ["N", "Y"],
+                "clas_intervention_offered": ["Y", None],
+            }
+        ),
+    )
+    before = ssda903.tables_for_year(data, 2025)
+    assert before["header"].filter(pl.col("MC_DOB").is_not_null()).height == 1
+    assert before["oc2"].filter(pl.col("INTERVENTION_OFFERED").is_not_null()).height == 1
+    for out in (tmp_path / "csv", tmp_path / "return.xml"):
+        back = ssda903.read(ssda903.write(data, out, year=2025))
+        assert back.errors == []
+        assert differences(before, ssda903.tables_for_year(back.dataset(), 2025)) == [], out.name
