@@ -12,7 +12,13 @@ that run here, each timed inside its own process around the read only:
 The ratio is the fastest tool's time over careboard's read. Usage::
 
     .venv/bin/python scripts/bench_903_cin.py --data /work/tmp/bench/council-65000 \\
-        [--national-copies 10] [--repeat 3] [--liiatools /work/tmp/liiatools-venv/bin/python]
+        [--national-copies 10] [--national-903-episodes 250000] [--formats 903,cin] [--repeat 3] \\
+        [--liiatools /work/tmp/liiatools-venv/bin/python]
+
+The national 903 is the large council's 903 children (everything the writer reads about them)
+copied with distinct identifiers until the return holds ``--national-903-episodes`` episodes,
+England's scale (about 115,000 children looked after in a year, each with two or more episodes);
+the national CIN census is ``--national-copies`` copies of the whole council.
 """
 
 from __future__ import annotations
@@ -156,17 +162,46 @@ def national(data: Dataset, copies: int) -> Dataset:
     return Dataset({name: pl.concat(frames) for name, frames in out.items()})
 
 
-def bench(data: Dataset, scale: str, repeat: int, liia: str | None, timeout: float) -> list[str]:
-    lines = []
+def children_903(data: Dataset, year: int) -> Dataset:
+    """The council's data about the children of its 903 return for ``year`` only (what the 903
+    writer reads), so that it can be copied to national scale without copying every child."""
+    ids = ssda903.tables_for_year(data, year)["header"]["CHILD"].implode()
+    out: dict[str, pl.DataFrame] = {}
+    for name in data:
+        df = data[name]
+        person = [c for c in df.columns if c.endswith("_person_id") and not c.startswith("moth_childs")]
+        if person:
+            out[name] = df.filter(pl.col(person[0]).is_in(ids))
+    cla = out["ssd_cla_episodes"]["clae_cla_id"].implode()
+    out["ssd_cla_reviews"] = data["ssd_cla_reviews"].filter(pl.col("clar_cla_id").is_in(cla))
+    return Dataset(out)
+
+
+def national_903(data: Dataset, episodes: int) -> tuple[Dataset, int]:
+    """Copies of the council's 903 children until the return holds at least ``episodes`` episodes."""
+    subset = children_903(data, YEAR)
+    per_copy = ssda903.tables_for_year(subset, YEAR)["episodes"].height
+    copies = max(1, -(-episodes // max(per_copy, 1)))
+    return national(subset, copies), copies
+
+
+def bench_903(data: Dataset, scale: str, repeat: int, liia: str | None, timeout: float) -> str:
     with tempfile.TemporaryDirectory(prefix="bench-903-") as tmp:
         work = Path(tmp)
         write_s = median_time(lambda: ssda903.write(data, work / "903", year=YEAR), repeat)
         paths = ssda903.write(data, work / "903", year=YEAR)
-        rows = sum(ssda903.read(paths).rows_read.values())
+        counted = ssda903.read(paths)
+        rows = sum(counted.rows_read.values())
+        print(f"{scale}: {counted.rows_read}", flush=True)
         read_s = median_time(lambda: ssda903.read(paths), repeat)
         tools = tools_903(paths, work, liia, timeout)
-        lines.append(_line("ssda903 (10 CSV files)", scale, rows, write_s, read_s, tools, timeout))
-        print(lines[-1], flush=True)
+        line = _line("ssda903 (10 CSV files)", scale, rows, write_s, read_s, tools, timeout)
+        print(line, flush=True)
+        return line
+
+
+def bench(data: Dataset, scale: str, repeat: int, liia: str | None, timeout: float) -> list[str]:
+    lines = []
     with tempfile.TemporaryDirectory(prefix="bench-cin-") as tmp:
         work = Path(tmp)
         write_s = median_time(lambda: cin_census.write(data, work / "cin.xml", year=YEAR), repeat)
@@ -202,20 +237,32 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", required=True, help="canonical folder of a large council")
-    parser.add_argument("--national-copies", type=int, default=10)
+    parser.add_argument("--national-copies", type=int, default=10, help="CIN census: copies of the council")
+    parser.add_argument(
+        "--national-903-episodes", type=int, default=250_000, help="903: episodes in the national return"
+    )
+    parser.add_argument("--formats", default="903,cin", help="which formats to run: 903, cin or both")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--liiatools", default="/work/tmp/liiatools-venv/bin/python")
     parser.add_argument("--tool-timeout", type=float, default=TOOL_TIMEOUT_S)
     args = parser.parse_args()
     large = read_dataset(args.data, list(TABLES))
-    scales = [("large council", large)]
-    if args.national_copies > 1:
-        scales.append(
-            (f"national ({args.national_copies} large councils)", national(large, args.national_copies))
-        )
+    formats = set(args.formats.split(","))
     lines = []
-    for scale, data in scales:
-        lines += bench(data, scale, args.repeat, args.liiatools, args.tool_timeout)
+    if "903" in formats:
+        lines.append(bench_903(large, "large council", args.repeat, args.liiatools, args.tool_timeout))
+        if args.national_903_episodes > 0:
+            data, copies = national_903(large, args.national_903_episodes)
+            scale = f"national ({copies} copies of the council's looked-after children)"
+            lines.append(bench_903(data, scale, args.repeat, args.liiatools, args.tool_timeout))
+    if "cin" in formats:
+        scales = [("large council", large)]
+        if args.national_copies > 1:
+            scales.append(
+                (f"national ({args.national_copies} large councils)", national(large, args.national_copies))
+            )
+        for scale, data in scales:
+            lines += bench(data, scale, args.repeat, args.liiatools, args.tool_timeout)
     print()
     print(HEAD)
     print("\n".join(lines))

@@ -463,7 +463,10 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
     hits: list[Hit] = []
 
     # Text trimmed and blanks null; codes cleaned (trimmed, upper case) once per distinct value.
-    exprs = [_clean(pl.col(c)).alias(c) for c in texts if c in filled]
+    # A child found as written among the header's (clean) children is clean: only the others
+    # are trimmed, after the look-up.
+    lookup = people is not None and known and name != "header"
+    exprs = [_clean(pl.col(c)).alias(c) for c in texts if c in filled and not (lookup and c == "CHILD")]
     unknown_codes: list[tuple[str, list[str]]] = []
     coded_filled = [c for c in coded if c in filled]
     if coded_filled:
@@ -511,26 +514,28 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
             if failed[c]:
                 frame = _slow_dates(frame, c, hits)
 
+    if people is not None and lookup:
+        frame = frame.with_columns(*_child_numbers(frame["CHILD"], people))
+    elif people is not None:
+        frame = frame.with_columns(people.of(frame["CHILD"]))
     for c in ["CHILD", *REQUIRED_DATES.get(name, ())]:
         if frame[c].null_count():
             hits.append(
                 (frame[c].is_null(), "error", "VALUE_MISSING", f"{c} is required; row not read", c, True)
             )
-    if people is not None:
-        frame = frame.with_columns(people.of(frame["CHILD"]))
-        if known and name != "header":
-            unknown = frame[PID].is_null() & frame["CHILD"].is_not_null()
-            if unknown.any():
-                hits.append(
-                    (
-                        unknown,
-                        "error",
-                        "UNKNOWN_CHILD",
-                        "CHILD is not in the header file; row not read",
-                        "CHILD",
-                        True,
-                    )
+    if lookup:
+        unknown = frame[PID].is_null() & frame["CHILD"].is_not_null()
+        if unknown.any():
+            hits.append(
+                (
+                    unknown,
+                    "error",
+                    "UNKNOWN_CHILD",
+                    "CHILD is not in the header file; row not read",
+                    "CHILD",
+                    True,
                 )
+            )
     issues: list[Issue] = []
     for mask, level, code, message, column, _refuse in hits:
         issues += issues_capped(
@@ -548,6 +553,19 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
             refuse = refuse | mask
         frame = frame.filter(~refuse)
     return frame
+
+
+def _child_numbers(child: pl.Series, people: _People) -> list[pl.Series]:
+    """``CHILD`` (trimmed, blank null, where it was not found as written) and its ``PID``."""
+    pid = people.of(child)
+    missing = pid.is_null() & child.is_not_null()
+    if not missing.any():
+        return [child, pid]
+    at = missing.arg_true()
+    cleaned = pl.select(_clean(pl.lit(child.gather(at)))).to_series()
+    child = child.clone().scatter(at, cleaned)
+    pid = pid.clone().scatter(at, people.of(cleaned))
+    return [child.alias("CHILD"), pid.alias(PID)]
 
 
 def _slow_dates(frame: pl.DataFrame, c: str, hits: list[Hit]) -> pl.DataFrame:
@@ -751,21 +769,65 @@ def _place_header(header: pl.DataFrame, ctx: _Ctx) -> _People:
     return _People(header["CHILD"])
 
 
+def _b36_table(values: Callable[[int], int | None]) -> pl.Series:
+    return pl.Series([values(v) for v in range(36)], dtype=pl.Int64)
+
+
+_LETTER = {c: i for i, c in enumerate(UPN_LETTERS)}
+_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# A character's value by its base-36 value: a check letter's place (A = 0 ... Z = 22, none for
+# digits and I, O, S), and a 13th character's (a digit itself, a letter its place).
+_FIRST = _b36_table(lambda v: _LETTER.get(_B36[v]))
+_LAST = _b36_table(lambda v: v if v < 10 else _LETTER.get(_B36[v]))
+# The weighted sum (weights 2 to 12) of characters 2-12 in three lookups: of the first four
+# digits (weights 2-5), the next four (6-9) and the last three (10-12).
+_CHUNKS = [
+    (
+        10**7,
+        10**4,
+        pl.Series(
+            [sum(int(d) * w for d, w in zip(f"{n:04d}", range(2, 6), strict=True)) for n in range(10**4)]
+        ),
+    ),
+    (
+        10**3,
+        10**4,
+        pl.Series(
+            [sum(int(d) * w for d, w in zip(f"{n:04d}", range(6, 10), strict=True)) for n in range(10**4)]
+        ),
+    ),
+    (
+        1,
+        10**3,
+        pl.Series(
+            [sum(int(d) * w for d, w in zip(f"{n:03d}", range(10, 13), strict=True)) for n in range(10**3)]
+        ),
+    ),
+]
+
+
+def _char_value(char: pl.Expr, table: pl.Series) -> pl.Expr:
+    return pl.lit(table).gather(char.str.to_integer(base=36, strict=False))
+
+
+def _upn_check_value(upn: pl.Expr, number: pl.Expr | None = None) -> pl.Expr:
+    """The check value (0-22) a UPN's characters 2-13 call for, null unless they are 11 digits
+    and a digit or letter: the sum of each character's value times its place (2 to 13), modulo
+    23; a letter in place 13 (a temporary UPN) counts as its place in A-Z without I, O, S.
+    Whole-column arithmetic and table lookups, no loop per row. ``number``: characters 2-12 as
+    an integer, when already worked out."""
+    if number is None:
+        number = upn.str.slice(1, 11).cast(pl.Int64, strict=False)
+    weighted = pl.sum_horizontal([pl.lit(table).gather(number // div % mod) for div, mod, table in _CHUNKS])
+    last = _char_value(upn.str.slice(12, 1), _LAST)
+    valid = (upn.str.len_bytes() == 13) & (number >= 0)
+    return pl.when(valid).then((weighted + last * 13) % 23)
+
+
 def upn_check_letter(upn: pl.Expr) -> pl.Expr:
-    """The check letter a UPN's characters 2-13 call for (null unless they are 11 digits and a
-    digit or letter): the sum of each character's value times its place (2 to 13), modulo 23, as
-    a letter of A-Z without I, O and S; a letter in place 13 (a temporary UPN) counts as its
-    position in that alphabet (A = 0). Integer arithmetic on whole columns, no loop per row."""
-    number = upn.str.slice(1, 11).cast(pl.Int64, strict=False)
-    digits = [(number // 10 ** (11 - k)) % 10 * (k + 1) for k in range(1, 12)]
-    last = upn.str.slice(12, 1)
-    last_value = pl.coalesce(
-        last.cast(pl.Int64, strict=False),
-        last.replace_strict({c: i for i, c in enumerate(UPN_LETTERS)}, default=None, return_dtype=pl.Int64),
-    )
-    total = pl.sum_horizontal(digits) + last_value * 13
-    valid = number.is_not_null() & last_value.is_not_null() & (upn.str.len_chars() == 13)
-    return pl.when(valid).then(pl.lit(UPN_LETTERS).str.slice(total % 23, 1))
+    """The check letter (character 1) a UPN's other twelve characters call for, or null."""
+    letters = {i: c for i, c in enumerate(UPN_LETTERS)}
+    return _upn_check_value(upn).replace_strict(letters, default=None, return_dtype=pl.String)
 
 
 def _place_upns(rows: pl.DataFrame, ctx: _Ctx) -> None:
@@ -775,7 +837,9 @@ def _place_upns(rows: pl.DataFrame, ctx: _Ctx) -> None:
     upn = pl.col("UPN")
     shaped = upn.str.contains(r"^[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]$")
     checked = rows.with_columns(
-        shaped.alias("__shaped"), (upn.str.slice(0, 1) == upn_check_letter(upn)).alias("__check")
+        shaped.alias("__shaped"), upn.str.slice(1, 11).cast(pl.Int64, strict=False).alias("__n")
+    ).with_columns(
+        (_char_value(upn.str.slice(0, 1), _FIRST) == _upn_check_value(upn, pl.col("__n"))).alias("__check")
     )
     ctx.by_source(
         checked.filter(~pl.col("__shaped")),

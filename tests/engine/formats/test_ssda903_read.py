@@ -102,6 +102,19 @@ def test_rows_for_children_not_in_the_header_are_refused(tmp_path):
     assert result.tables["ssd_cla_episodes"]["clae_person_id"].to_list() == ["1"]
 
 
+def test_a_child_written_with_spaces_is_the_header_child_and_a_blank_one_is_missing(tmp_path):
+    h = _write(tmp_path, "h.csv", HEADER + " 1 ,F,01/02/2010,WBRI,,,\n")
+    e = _write(
+        tmp_path,
+        "e.csv",
+        EPISODES + "1 ,01/05/2024,S,C2,N1,U1,PR1,,,,,,\n  ,01/06/2024,S,C2,N1,U1,PR1,,,,,,\n",
+    )
+    result = ssda903.read([h, e])
+    assert {(i.code, i.row) for i in result.issues} == {("VALUE_MISSING", 3)}
+    assert result.tables["ssd_cla_episodes"]["clae_person_id"].to_list() == ["1"]
+    assert result.tables["ssd_person"]["pers_person_id"].to_list() == ["1"]
+
+
 def test_broken_episode_chains_are_repaired_and_reported(tmp_path):
     rows = (
         "1,01/05/2024,S,C2,N1,U1,PR1,,,,,,\n"  # open, but a later episode starts: ended then (X1)
