@@ -61,6 +61,7 @@ FLAGS: dict[tuple[str, str], frozenset[str]] = {
     for c in ("CONVICTED", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
 }
 CODES = {**spec.CODES, **FLAGS}
+IDENTIFIERS = ("CHILD", "UPN")  # text columns with a different value on nearly every row
 UPN_TYPE = "Unique Pupil Number"  # ssd_linked_identifiers.link_identifier_type of a UPN
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # a UPN's check letter for remainders 0-22 (no I, O, S)
 REQUIRED_DATES = {
@@ -428,7 +429,14 @@ class _People:
             self.keys, self.pid = children.gather(order), pid.gather(order)
 
     def of(self, child: pl.Series) -> pl.Series:
-        """Each row's child number, null where the child is not one of these."""
+        """Each row's child number, null where the child is not one of these. Rows grouped by
+        child (as a return's files are) are looked up once per child."""
+        if child.len() > 1000 and child.null_count() == 0 and child.is_sorted():
+            first = child.ne_missing(child.shift(1)).fill_null(True)
+            return self._of(child.filter(first)).gather(first.cum_sum() - 1)
+        return self._of(child)
+
+    def _of(self, child: pl.Series) -> pl.Series:
         n = self.keys.len()
         if n == 0:
             return pl.Series(PID, [None] * child.len(), dtype=pl.UInt32)
@@ -465,8 +473,18 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
     # Text trimmed and blanks null; codes cleaned (trimmed, upper case) once per distinct value.
     # A child found as written among the header's (clean) children is clean: only the others
     # are trimmed, after the look-up.
+    # Other text (postcodes, URNs, ...) repeats a lot: it too is checked once per distinct value
+    # and only the values that need it are replaced; identifiers are trimmed whole.
     lookup = people is not None and known and name != "header"
-    exprs = [_clean(pl.col(c)).alias(c) for c in texts if c in filled and not (lookup and c == "CHILD")]
+    exprs = [_clean(pl.col(c)).alias(c) for c in IDENTIFIERS if c in filled and not (lookup and c == "CHILD")]
+    repeated = [c for c in texts if c in filled and c not in IDENTIFIERS]
+    if repeated:
+        for c, values in zip(repeated, frame.select(pl.col(repeated).unique().implode()).row(0), strict=True):
+            texts_seen = pl.Series(c, values, dtype=pl.String)
+            texts_clean = texts_seen.to_frame().select(_clean(pl.col(c))).to_series()
+            dirty = texts_clean.ne_missing(texts_seen)
+            if dirty.any():
+                exprs.append(pl.col(c).replace(texts_seen.filter(dirty), texts_clean.filter(dirty)).alias(c))
     unknown_codes: list[tuple[str, list[str]]] = []
     coded_filled = [c for c in coded if c in filled]
     if coded_filled:

@@ -115,6 +115,19 @@ def test_a_child_written_with_spaces_is_the_header_child_and_a_blank_one_is_miss
     assert result.tables["ssd_person"]["pers_person_id"].to_list() == ["1"]
 
 
+def test_text_and_codes_are_trimmed_and_blanks_read_as_missing(tmp_path):
+    rows = '1,01/05/2024, s ,c2,N1,U1,PR1,,,," TW1 1AA ",TW2 2BB, \n'
+    result = ssda903.read([_write(tmp_path, "e.csv", EPISODES + rows)])
+    assert [i.code for i in result.issues] == ["HEADER_MISSING"]
+    t = result.tables
+    assert t["ssd_cla_episodes"]["clae_cla_episode_start_reason"].to_list() == ["S"]
+    assert t["ssd_address"]["addr_address_postcode"].to_list() == ["TW1 1AA"]
+    assert t["ssd_cla_placement"].select("clap_cla_placement_postcode", "clap_cla_placement_urn").rows() == [
+        ("TW2 2BB", None)
+    ]
+    assert t["ssd_legal_status"]["lega_legal_status"].to_list() == ["C2"]
+
+
 def test_broken_episode_chains_are_repaired_and_reported(tmp_path):
     rows = (
         "1,01/05/2024,S,C2,N1,U1,PR1,,,,,,\n"  # open, but a later episode starts: ended then (X1)
