@@ -137,9 +137,7 @@ def _read_csv(path: Path, result: ReadResult, index: int) -> list[tuple[str, Sou
         )
         return []
     where = Where(path.name, name)
-    frame = _columns_for(name, frame.drop(ROW), where, result).with_columns(
-        pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW)
-    )
+    frame = _columns_for(name, frame, where, result)
     if frame.height and _truncated(path):
         result.issues.append(
             where.issue(
@@ -175,7 +173,8 @@ def _csv_frame(path: Path, where: Where) -> tuple[pl.DataFrame | None, list[Issu
 def _named(df: pl.DataFrame, where: Where) -> tuple[pl.DataFrame | None, list[Issue]]:
     if not df.columns:
         return None, [where.issue("error", "FILE_EMPTY", "the file has no header row")]
-    df = df.rename({c: c.strip().lstrip("\ufeff").upper() for c in df.columns})
+    # One chunk per column: the reader's chunks would otherwise be realigned by later steps.
+    df = df.rename({c: c.strip().lstrip("\ufeff").upper() for c in df.columns}).rechunk()
     return df.with_columns(pl.int_range(2, df.height + 2, dtype=pl.Int64).alias(ROW)), []
 
 
@@ -218,9 +217,10 @@ def _truncated(path: Path) -> bool:
 
 
 def _columns_for(name: str, frame: pl.DataFrame, where: Where, result: ReadResult) -> pl.DataFrame:
-    """The table's columns in order (still raw text); extra and missing columns reported."""
+    """The table's columns in order (still raw text) and ``ROW``; extra and missing columns
+    reported."""
     wanted = spec.COLUMNS[name]
-    for extra in (c for c in frame.columns if c not in wanted):
+    for extra in (c for c in frame.columns if c not in wanted and c != ROW):
         result.issues.append(
             where.issue(
                 "warning",
@@ -236,10 +236,11 @@ def _columns_for(name: str, frame: pl.DataFrame, where: Where, result: ReadResul
             )
         )
     return frame.select(
-        [
+        *[
             pl.col(c).cast(pl.String) if c in frame.columns else pl.lit(None, pl.String).alias(c)
             for c in wanted
-        ]
+        ],
+        pl.col(ROW),
     )
 
 

@@ -189,6 +189,12 @@ def test_bad_files_come_back_as_clear_errors(tmp_path, name, content, code):
     assert all(i.file == name for i in result.errors)
 
 
+def test_rows_after_a_row_too_long_keep_their_line_numbers(tmp_path):
+    text = HEADER + "1,F,01/02/2010,WBRI,,,,,\n2,F,31/02/2010,WBRI,,,\n"
+    result = ssda903.read([_write(tmp_path, "h.csv", text)])
+    assert {(i.code, i.row) for i in result.errors} == {("ROW_TOO_LONG", 2), ("DATE_IMPOSSIBLE", 3)}
+
+
 def test_a_truncated_csv_reads_its_whole_rows_and_warns(tmp_path):
     path = _write(tmp_path, "h.csv", HEADER + "1,F,01/02/2010,WBRI,,,\n2,F,01/0")
     result = ssda903.read([path])
