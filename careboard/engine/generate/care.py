@@ -365,7 +365,11 @@ def _reason_ceased(rng: np.random.Generator, kind: str, place: str) -> str:
     if kind == "ADOPTED":
         return "E12" if rng.random() < 0.8 else "E11"
     if kind == "SGO":
-        return str(rng.choice(["E45", "E46", "E47", "E48"], p=[0.35, 0.15, 0.4, 0.1]))
+        code = str(rng.choice(["E45", "E46", "E47", "E48"], p=[0.35, 0.15, 0.4, 0.1]))
+        # to former foster carers (E45, E46) only from a foster placement (903 rule 516)
+        if not place.startswith("U"):
+            code = {"E45": "E47", "E46": "E48"}.get(code, code)
+        return code
     if kind == "CAO":
         return "E41"
     if kind == "HOME":

@@ -2,7 +2,8 @@
 substance misuse.
 
 - SDQ (``ssd_sdq_scores``): one a year for each child looked after continuously for 12 months
-  at 31 March and aged 4 to 16 in the year (including those turning 4 or 17 in it, 903 rule
+  at 31 March (in care on 1 April and not left before 31 March, as the DfE validator counts it)
+  and aged 4 to 16 in the year (including those turning 4 or 17 in it, 903 rule
   197B), completed in the year ending that 31 March. About one in five has a reason for no score
   instead (SDQ2-SDQ5); a child who was under 4 or already 17 on the day gets SDQ1.
 - Convictions (``ssd_cla_convictions``): about 3.5% a year of looked-after children aged 10 and
@@ -81,8 +82,9 @@ def sdq(tables: dict[str, pl.DataFrame], rng: np.random.Generator, since: date, 
     due = (
         periods.join(frame, how="cross")
         .filter(
-            (pl.col("start") <= pl.col("year_end").dt.offset_by("-1y"))
-            & (pl.col("left") > cutoff)
+            # as the DfE counts it: in care since 1 April at the latest and not left before 31 March
+            (pl.col("start") <= pl.col("year_start"))
+            & (pl.col("left") >= cutoff)
             & (four <= pl.col("year_end"))
             & (seventeen >= pl.col("year_start"))
         )

@@ -209,6 +209,9 @@ def check_placements_and_legal_statuses_suit_the_childs_age(data):
     assert ep.filter((rec == "E17") & (ceased < adult)).height == 0
     assert ep.filter(rec.is_in(["E11", "E12", "E45", "E46", "E47", "E48"]) & (ceased >= adult)).height == 0
     assert ep.filter(rec.is_in(["E5", "E6"]) & (pl.col("age_end") < 14)).height == 0
+    # special guardianship to former foster carers only from a foster placement (903 rule 516)
+    sgo_foster = ep.filter(rec.is_in(["E45", "E46"]))
+    assert sgo_foster["clap_cla_placement_type"].str.starts_with("U").all()
     legal = data["ssd_legal_status"]
     pp = legal.filter(pl.col("lega_legal_status") == "L1")
     assert (

@@ -23,8 +23,9 @@ def test_every_child_looked_after_for_a_year_aged_4_to_16_has_one_sdq_in_the_yea
         right_on="pers_person_id",
     )
     cohort = periods.filter(
-        (pl.col("start") <= date(2025, 3, 31))
-        & pl.col("end").is_null()
+        # the DfE's "continuously looked after": in care on 1 April, not left before 31 March
+        (pl.col("start") <= YEAR_START)
+        & (pl.col("end").is_null() | (pl.col("end") >= YEAR_END))
         & (pl.col("pers_dob").dt.offset_by("4y") <= YEAR_END)
         & (pl.col("pers_dob").dt.offset_by("17y") >= YEAR_START)
     )
