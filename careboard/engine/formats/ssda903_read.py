@@ -1089,15 +1089,29 @@ def _place_reviews(reviews: pl.DataFrame, periods: pl.DataFrame | None, ctx: _Ct
         periods = pl.DataFrame(
             schema={PID: pl.UInt32, "__cla_id": pl.String, "__entered": pl.Date, "__left": pl.Date}
         )
-    # Periods come sorted by child and start; the as-of match needs the reviews sorted by child
-    # and date too (within each child is enough).
-    matched = _sorted_by(reviews, ["CHILD", "REVIEW"]).join_asof(
-        periods,
-        left_on="REVIEW",
-        right_on="__entered",
-        by=PID,
-        strategy="backward",
-        check_sortedness=False,
+    # Each review's period of care is the child's latest that started on or before it: a binary
+    # search of (child, review date) among the periods' (child, start), which come sorted.
+    start = periods[PID].cast(pl.Int64) * 2**32 + periods["__entered"].to_physical().cast(pl.Int64)
+    if not start.is_sorted():
+        periods = periods.with_columns(start.alias("__k")).sort("__k").drop("__k")
+        start = start.sort()
+    day = reviews[PID].cast(pl.Int64) * 2**32 + reviews["REVIEW"].to_physical().cast(pl.Int64)
+    at = start.search_sorted(day, side="right").cast(pl.Int64) - 1
+    found = at >= 0
+    at = at.clip(lower_bound=0).cast(pl.UInt32)
+    if periods.height:
+        same = found & (periods[PID].gather(at) == reviews[PID]).fill_null(False)
+        cla = periods["__cla_id"].gather(at)
+        left = periods["__left"].gather(at)
+    else:
+        same = found
+        cla, left = (
+            pl.repeat(None, reviews.height, dtype=pl.String, eager=True),
+            pl.repeat(None, reviews.height, dtype=pl.Date, eager=True),
+        )
+    matched = reviews.with_columns(
+        pl.select(pl.when(same).then(cla)).to_series().alias("__cla_id"),
+        pl.select(pl.when(same).then(left)).to_series().alias("__left"),
     )
     outside = matched["__cla_id"].is_null() | (
         matched["__left"].is_not_null() & (matched["REVIEW"] > matched["__left"])
