@@ -412,15 +412,18 @@ class _Ctx:
 class _People:
     """The children of the return, each with its number (``PID``: its place in ``children``).
 
-    A row's child is found by binary search of the sorted hashes of the identifiers, then
-    confirmed by comparing the identifier itself, so no hash table of every child is built again
-    for each table and no string is compared more than once. Should two identifiers share a hash,
-    the sorted identifiers themselves are searched instead.
+    A row's child is found by binary search of the sorted identifiers (a header sorted by child,
+    as returns are) or else of their sorted hashes, then confirmed by comparing the identifier
+    itself, so no hash table of every child is built again for each table. Should two
+    identifiers share a hash, the sorted identifiers themselves are searched instead.
     """
 
     def __init__(self, children: pl.Series) -> None:
         self.children = children
         pid = pl.int_range(children.len(), dtype=pl.UInt32, eager=True)
+        if children.is_sorted():  # as a return's header is: search the identifiers themselves
+            self.keys, self.pid, self.by_hash = children, pid, False
+            return
         hashes = children.hash()
         order = hashes.arg_sort()
         self.keys, self.pid = hashes.gather(order), pid.gather(order)

@@ -128,6 +128,14 @@ def test_text_and_codes_are_trimmed_and_blanks_read_as_missing(tmp_path):
     assert t["ssd_legal_status"]["lega_legal_status"].to_list() == ["C2"]
 
 
+def test_children_are_matched_whatever_the_order_of_the_header(tmp_path):
+    h = _write(tmp_path, "h.csv", HEADER + "b,F,01/02/2010,WBRI,,,\na,M,01/02/2011,WBRI,,,\n")
+    rows = "".join(f"{c},01/05/2024,S,C2,N1,U1,PR1,,,,,,\n" for c in ("a", "z", "b"))
+    result = ssda903.read([h, _write(tmp_path, "e.csv", EPISODES + rows)])
+    assert {(i.code, i.row, i.value) for i in result.issues} == {("UNKNOWN_CHILD", 3, "z")}
+    assert sorted(result.tables["ssd_cla_episodes"]["clae_person_id"]) == ["a", "b"]
+
+
 def test_broken_episode_chains_are_repaired_and_reported(tmp_path):
     rows = (
         "1,01/05/2024,S,C2,N1,U1,PR1,,,,,,\n"  # open, but a later episode starts: ended then (X1)
