@@ -28,7 +28,7 @@ from lxml import etree
 
 from careboard.engine.formats import ssda903_spec
 from careboard.engine.formats.common import ROW, ReadResult, Where, parse_xml, paths_in
-from careboard.engine.formats.identifiers import la_number_for_return, upns_at
+from careboard.engine.formats.identifiers import UPN_TYPE, la_number_for_return, upns_at
 from careboard.engine.formats.ssda903_read import issues_capped, parse_dates
 from careboard.engine.issues import Issue, Level
 from careboard.engine.schema import table
@@ -142,8 +142,6 @@ REQUIRED = {
     "pre_proceedings": ("PPStartDate",),
 }
 NOT_KEPT = {
-    "UPN": "UPNs",
-    "FormerUPN": "former UPNs",
     "AssessmentInternalReviewDate": "assessment internal review dates",
     "FGDMMeetingOffer": "family group decision meeting offers",
     "FGDMMeetingFac": "family group decision meetings held",
@@ -183,8 +181,8 @@ def _text(el: etree._Element | None, name: str) -> str | None:
 
 
 def _read_file(path: Path, index: int, result: ReadResult) -> dict[str, pl.DataFrame]:
-    # Parsing and flattening make millions of small objects; the cyclic collector would rescan
-    # them again and again (superlinear on a national file), and none of them form cycles.
+    # Listing the elements makes a million small objects on a national file; the cyclic
+    # collector would rescan them again and again, and none of them form cycles.
     gc.disable()
     try:
         return _read_file_objects(path, index, result)
@@ -205,15 +203,8 @@ def _read_file_objects(path: Path, index: int, result: ReadResult) -> dict[str, 
         )
         return {}
     _check_header(root, where, result)
-    rows: dict[str, list[dict[str, str | int | None]]] = {k: [] for k in FIELDS}
-    for child in root.iterfind("{*}Children/{*}Child"):
-        _flatten_child(child, rows)
     frames: dict[str, pl.DataFrame] = {}
-    for kind, recs in rows.items():
-        if not recs:
-            continue
-        schema = {ROW: pl.Int64, **{c: pl.String for c in FIELDS[kind]}}
-        frame = pl.DataFrame(recs, schema=schema)
+    for kind, frame in _records(root).items():
         frames[kind] = frame.with_columns(
             pl.lit(index, pl.Int64).alias("__src"), pl.lit(path.name).alias("__file")
         )
@@ -249,71 +240,134 @@ def _check_header(root: etree._Element, where: Where, result: ReadResult) -> Non
         )
 
 
-def _name(tag: str) -> str:
-    return tag.rsplit("}", 1)[1] if tag.startswith("{") else tag
+# Flattening. One pass over the tree lists every element (parent, name, text, line) in plain
+# lists; the records are then picked out and assembled by Polars. A record's values are the
+# text of the last leaf element of each name directly inside it (namespaces ignored). The records
+# inside an episode take LAchildID and CINreferralDate from their child and episode.
+
+_NESTED = {
+    "assessment": "Assessments",
+    "plan": "CINPlanDates",
+    "s47": "Section47",
+    "cpp": "ChildProtectionPlans",
+    "pre_proceedings": "PreProceedingsandFGDM",
+}
+_LINK = ("LAchildID", "CINreferralDate")
 
 
-def _leaves(el: etree._Element) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for e in el:
-        tag = e.tag
-        if isinstance(tag, str) and len(e) == 0:
-            text = e.text.strip() if e.text else ""
-            out[_name(tag)] = text or None
+def _elements(root: etree._Element) -> pl.DataFrame:
+    """Every element in document order: ``id`` (its position), ``parent`` (the parent's ``id``),
+    local ``name``, ``text`` (before any child) and ``ROW`` (its line)."""
+    # One pass each over a list of the elements; a parent is matched to its position by the
+    # identity of its (kept alive) proxy object, in Polars rather than a dictionary.
+    elements = list(root.iter(etree.Element))
+    frame = pl.DataFrame(
+        {
+            "__self": pl.Series([id(el) for el in elements], dtype=pl.UInt64),
+            "__parent": pl.Series([id(el.getparent()) for el in elements], dtype=pl.UInt64),
+            "name": pl.Series([el.tag for el in elements], dtype=pl.String),
+            "text": pl.Series([el.text for el in elements], dtype=pl.String),
+            ROW: pl.Series([el.sourceline for el in elements], dtype=pl.Int64),
+        }
+    ).with_row_index("id")
+    positions = frame.select(pl.col("__self").alias("__parent"), pl.col("id").alias("parent"))
+    return frame.join(positions, on="__parent", how="left", maintain_order="left").select(
+        pl.col("id").cast(pl.Int64),
+        pl.col("parent").cast(pl.Int64).fill_null(-1),
+        pl.col("name").str.replace(r"^\{[^}]*\}", ""),
+        "text",
+        ROW,
+    )
+
+
+def _under(elements: pl.DataFrame, parents: pl.DataFrame, name: str, *, first: bool = False) -> pl.DataFrame:
+    """Elements called ``name`` inside one of ``parents`` (matched on its ``id``): their ``id``,
+    ``text`` and ``ROW``, and the parent's other columns. ``first``: only each parent's first."""
+    found = (
+        elements.filter(pl.col("name") == name)
+        .select("id", "parent", "text", ROW)
+        .join(parents.rename({"id": "parent"}), on="parent", how="inner")
+    )
+    if first:
+        found = found.filter(pl.col("id") == pl.col("id").min().over("parent"))
+    return found.drop("parent")
+
+
+def _with_values(records: pl.DataFrame, leaves: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
+    """``records`` with a text column per name in ``fields``: the last (by ``order``) of the
+    ``leaves`` of that name whose ``rec`` is the record's ``id``."""
+    last = (
+        leaves.filter(pl.col("name").is_in(list(fields)))
+        .join(records.select(pl.col("id").alias("rec")), on="rec", how="semi")
+        .group_by("rec", "name")
+        .agg(pl.col("text").sort_by("order").last())
+    )
+    out = records
+    for name in fields:
+        values = last.filter(pl.col("name") == name).select(
+            pl.col("rec").alias("id"), pl.col("text").alias(name)
+        )
+        out = out.join(values, on="id", how="left", maintain_order="left")
     return out
 
 
-def _flatten_child(child: etree._Element, rows: dict[str, list[dict[str, str | int | None]]]) -> None:
-    ident = child.find("{*}ChildIdentifiers")
-    chars = child.find("{*}ChildCharacteristics")
-    base: dict[str, str | int | None] = {
-        ROW: child.sourceline,
-        **(_leaves(ident) if ident is not None else {}),
-        **(_leaves(chars) if chars is not None else {}),
-    }
-    cid = base.get("LAchildID")
-    rows["child"].append(base)
-    if chars is not None:
-        for d in chars.iterfind("{*}Disabilities/{*}Disability"):
-            rows["disability"].append(
-                {ROW: d.sourceline, "LAchildID": cid, "Disability": (d.text or "").strip()}
+def _records(root: etree._Element) -> dict[str, pl.DataFrame]:
+    """Every record of a parsed census, as a frame of text per kind (only kinds that occur), each
+    in document order."""
+    e = _elements(root)
+    leaves = e.filter(~pl.col("id").is_in(e["parent"].implode())).select(
+        pl.col("parent").alias("rec"), "name", "text", pl.col("id").alias("order")
+    )
+    holders = _under(e, e.head(1).select("id"), "Children").select("id")
+    child = _under(e, holders, "Child").drop("text")
+    # A child's values: the leaves of its first ChildIdentifiers, then of its first
+    # ChildCharacteristics (a name in both takes the characteristics' value).
+    owners = child.select("id", pl.col("id").alias("child"))
+    ident = _under(e, owners, "ChildIdentifiers", first=True)
+    chars = _under(e, owners, "ChildCharacteristics", first=True)
+    own_leaves = pl.concat(
+        [
+            leaves.join(part.select(pl.col("id").alias("rec"), "child"), on="rec").select(
+                pl.col("child").alias("rec"), "name", "text", pl.col("order") + offset
             )
-    for cin in child.iterfind("{*}CINdetails"):
-        episode = _leaves(cin)
-        ref = episode.get("CINreferralDate")
-        rows["cin"].append({ROW: cin.sourceline, "LAchildID": cid, **episode})
-        link = {"LAchildID": cid, "CINreferralDate": ref}
-        for a in cin.iterfind("{*}Assessments"):
-            factors = [
-                (f.text or "").strip()
-                for f in a.iterfind("{*}FactorsIdentifiedAtAssessment/{*}AssessmentFactors")
-            ]
-            rows["assessment"].append(
-                {
-                    ROW: a.sourceline,
-                    **link,
-                    **_leaves(a),
-                    "AssessmentFactors": ",".join(f for f in factors if f) or None,
-                }
-            )
-        for p in cin.iterfind("{*}CINPlanDates"):
-            rows["plan"].append({ROW: p.sourceline, **link, **_leaves(p)})
-        for s in cin.iterfind("{*}Section47"):
-            rows["s47"].append({ROW: s.sourceline, **link, **_leaves(s)})
-        for c in cin.iterfind("{*}ChildProtectionPlans"):
-            plan = _leaves(c)
-            rows["cpp"].append({ROW: c.sourceline, **link, **plan})
-            for r in c.iterfind("{*}Reviews/{*}CPPreviewDate"):
-                rows["review"].append(
-                    {
-                        ROW: r.sourceline,
-                        **link,
-                        "CPPstartDate": plan.get("CPPstartDate"),
-                        "CPPreviewDate": r.text,
-                    }
-                )
-        for pp in cin.iterfind("{*}PreProceedingsandFGDM"):
-            rows["pre_proceedings"].append({ROW: pp.sourceline, **link, **_leaves(pp)})
+            for part, offset in ((ident, 0), (chars, e.height))
+        ]
+    )
+    child = _with_values(child, own_leaves, FIELDS["child"])
+    ids = child.select("id", "LAchildID")
+    out: dict[str, pl.DataFrame] = {"child": child}
+    lists = _under(e, chars.select("id", "child"), "Disabilities").select("id", "child")
+    out["disability"] = (
+        _under(e, lists, "Disability")
+        .join(ids.rename({"id": "child"}), on="child")
+        .rename({"text": "Disability"})
+    )
+    cin = _under(e, ids, "CINdetails").drop("text")
+    cin = _with_values(cin, leaves, [f for f in FIELDS["cin"] if f != "LAchildID"])
+    out["cin"] = cin
+    episodes = cin.select("id", *_LINK)
+    for kind, name in _NESTED.items():
+        found = _under(e, episodes, name).drop("text")
+        out[kind] = _with_values(found, leaves, [f for f in FIELDS[kind] if f not in _LINK])
+    assessments = out["assessment"].select("id", pl.col("id").alias("assessment"))
+    lists = _under(e, assessments, "FactorsIdentifiedAtAssessment").select("id", "assessment")
+    factors = (
+        _under(e, lists, "AssessmentFactors")
+        .with_columns(pl.col("text").str.strip_chars())
+        .filter(pl.col("text") != "")
+        .sort("id")
+        .group_by("assessment", maintain_order=True)
+        .agg(pl.col("text").str.join(",").alias("AssessmentFactors"))
+    )
+    out["assessment"] = (
+        out["assessment"]
+        .drop("AssessmentFactors")
+        .join(factors.rename({"assessment": "id"}), on="id", how="left", maintain_order="left")
+    )
+    plans = out["cpp"].select("id", *_LINK, "CPPstartDate")
+    lists = _under(e, plans, "Reviews").drop("text", ROW)
+    out["review"] = _under(e, lists, "CPPreviewDate").rename({"text": "CPPreviewDate"})
+    return {kind: frame.sort("id").select(ROW, *FIELDS[kind]) for kind, frame in out.items() if frame.height}
 
 
 def _checked(kind: str, frame: pl.DataFrame, result: ReadResult) -> pl.DataFrame:
@@ -451,6 +505,25 @@ def _place(frames: dict[str, pl.DataFrame], result: ReadResult) -> None:
             pl.col("UPNunknown").alias("pers_upn_unknown"),
             pl.col("ExpectedPersonBirthDate").alias("pers_expected_dob"),
             pl.col("PersonDeathDate").alias("pers_death_date"),
+        ),
+    )
+    # A child's UPN and former UPN are linked identifiers (ids as the SSDA903 reader makes them;
+    # "FormerUPN" sorts before "UPN", so the UPN is the one a writer takes as current).
+    upns = pl.concat(
+        [
+            child.select("LAchildID", pl.lit(c).alias("__k"), pl.col(c).alias("__v"))
+            for c in ("FormerUPN", "UPN")
+        ]
+    ).filter(pl.col("__v").is_not_null())
+    result.add_table(
+        "ssd_linked_identifiers",
+        upns.select(
+            pl.concat_str(pl.col("LAchildID"), pl.lit("/"), pl.col("__k"), pl.lit("/"), pl.col("__v")).alias(
+                "link_table_id"
+            ),
+            pl.col("LAchildID").alias("link_person_id"),
+            pl.lit(UPN_TYPE).alias("link_identifier_type"),
+            pl.col("__v").alias("link_identifier_value"),
         ),
     )
     disability = _checked("disability", frames["disability"], result).filter(

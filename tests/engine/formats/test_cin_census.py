@@ -337,3 +337,77 @@ def test_a_child_with_a_upn_has_no_unknown_upn_reason():
     child = cin_census.tables_for_year(data, 2025)["child"]
     got = {r["LAchildID"]: (r["UPN"], r["FormerUPN"], r["UPNunknown"]) for r in child.to_dicts()}
     assert got == {"A": ("B318000000002", "A318000000001", None), "B": (None, None, "UN2")}
+
+
+NESTED = """<?xml version="1.0" encoding="UTF-8"?>
+<Message xmlns="http://www.example.org/cin">
+  <Header><CollectionDetails><Year>2025</Year><ReferenceDate>2025-03-31</ReferenceDate></CollectionDetails></Header>
+  <Children>
+    <Child>
+      <ChildIdentifiers>
+        <LAchildID> B2 </LAchildID>
+        <UPN>A123456789012</UPN>
+        <FormerUPN>B123456789012</FormerUPN>
+        <PersonBirthDate>2014-05-06</PersonBirthDate>
+        <Sex>M</Sex>
+      </ChildIdentifiers>
+      <ChildCharacteristics>
+        <Ethnicity>WBRI</Ethnicity>
+        <Disabilities><Disability>MOB</Disability><!-- a note --><Disability>HEAR</Disability></Disabilities>
+      </ChildCharacteristics>
+      <CINdetails>
+        <CINreferralDate>2024-06-01</CINreferralDate>
+        <ReferralSource>1A</ReferralSource>
+        <PrimaryNeedCode>N1</PrimaryNeedCode>
+        <Assessments>
+          <AssessmentActualStartDate>2024-06-02</AssessmentActualStartDate>
+          <FactorsIdentifiedAtAssessment>
+            <AssessmentFactors>2A</AssessmentFactors>
+            <AssessmentFactors> </AssessmentFactors>
+            <AssessmentFactors>3B</AssessmentFactors>
+          </FactorsIdentifiedAtAssessment>
+        </Assessments>
+        <Section47><S47ActualStartDate>2024-06-03</S47ActualStartDate></Section47>
+        <ReferralNFA>0</ReferralNFA>
+        <ChildProtectionPlans>
+          <CPPstartDate>2024-07-01</CPPstartDate>
+          <Reviews>
+            <CPPreviewDate>2024-09-01</CPPreviewDate>
+            <CPPreviewDate>2024-09-31</CPPreviewDate>
+          </Reviews>
+        </ChildProtectionPlans>
+      </CINdetails>
+    </Child>
+  </Children>
+</Message>
+"""
+
+
+def test_a_namespaced_indented_census_reads_every_record_and_names_each_line(tmp_path):
+    path = tmp_path / "nested.xml"
+    path.write_text(NESTED)
+    result = cin_census.read([path])
+    t = result.tables
+    assert t["ssd_person"]["pers_person_id"].to_list() == ["B2"]
+    assert sorted(t["ssd_disability"]["disa_disability_code"].to_list()) == ["HEAR", "MOB"]
+    # ReferralNFA comes after the section 47 but belongs to the episode
+    assert t["ssd_cin_episodes"]["cine_referral_nfa"].to_list() == ["N"]
+    assert t["ssd_cin_assessments"]["cina_assessment_outcome_json"].to_list() == ['{"factors": ["2A", "3B"]}']
+    assert t["ssd_s47_enquiry"]["s47e_referral_id"].to_list() == ["B2/2024-06-01"]
+    assert t["ssd_cp_reviews"]["cppr_cp_review_date"].to_list() == [date(2024, 9, 1)]
+    (bad,) = [i for i in result.issues if i.code == "DATE_IMPOSSIBLE"]
+    assert (bad.table, bad.column, bad.value, bad.row) == ("review", "CPPreviewDate", "2024-09-31", 35)
+
+
+def test_upns_are_read_as_linked_identifiers_the_writer_takes_back(tmp_path):
+    path = tmp_path / "nested.xml"
+    path.write_text(NESTED)
+    result = cin_census.read([path])
+    links = result.tables["ssd_linked_identifiers"].sort("link_table_id")
+    assert links.select("link_person_id", "link_identifier_type", "link_identifier_value").rows() == [
+        ("B2", "Unique Pupil Number", "B123456789012"),
+        ("B2", "Unique Pupil Number", "A123456789012"),
+    ]
+    child = cin_census.tables_for_year(result.dataset(), 2025)["child"]
+    assert child.select("UPN", "FormerUPN").row(0) == ("A123456789012", "B123456789012")
+    assert "VALUE_NOT_KEPT" not in _codes(result)
