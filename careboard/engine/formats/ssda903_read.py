@@ -482,18 +482,27 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
     lookup = people is not None and known and name != "header"
     exprs = [_clean(pl.col(c)).alias(c) for c in IDENTIFIERS if c in filled and not (lookup and c == "CHILD")]
     repeated = [c for c in texts if c in filled and c not in IDENTIFIERS]
-    if repeated:
-        for c, values in zip(repeated, frame.select(pl.col(repeated).unique().implode()).row(0), strict=True):
-            texts_seen = pl.Series(c, values, dtype=pl.String)
-            texts_clean = texts_seen.to_frame().select(_clean(pl.col(c))).to_series()
-            dirty = texts_clean.ne_missing(texts_seen)
-            if dirty.any():
-                exprs.append(pl.col(c).replace(texts_seen.filter(dirty), texts_clean.filter(dirty)).alias(c))
-    unknown_codes: list[tuple[str, list[str]]] = []
     coded_filled = [c for c in coded if c in filled]
+    distinct: dict[str, list[str | None]] = {}
+    if repeated or coded_filled:
+        seen = [pl.col(c).unique() for c in repeated]
+        distinct = frame.select(
+            *[
+                u.filter(_clean(u).ne_missing(u)).implode().alias(f"__dirty_{c}")
+                for c, u in zip(repeated, seen, strict=True)
+            ],
+            *[pl.col(c).unique().implode() for c in coded_filled],
+        ).row(0, named=True)
+    for c in repeated:
+        if distinct[f"__dirty_{c}"]:
+            dirty = pl.Series(c, distinct[f"__dirty_{c}"], dtype=pl.String)
+            exprs.append(
+                pl.col(c).replace(dirty, dirty.to_frame().select(_clean(pl.col(c))).to_series()).alias(c)
+            )
+    unknown_codes: list[tuple[str, list[str]]] = []
     if coded_filled:
-        distinct = frame.select(pl.col(c).unique().implode() for c in coded_filled).row(0)
-        for c, values in zip(coded_filled, distinct, strict=True):
+        for c in coded_filled:
+            values = distinct[c]
             cleaned = {v: _clean_code(v) for v in values if v is not None}
             changed = {v: w for v, w in cleaned.items() if w != v}
             if changed:
