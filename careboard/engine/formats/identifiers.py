@@ -65,8 +65,10 @@ def upns_at(data: Data, day: date) -> pl.DataFrame:
 
     The UPN is the child's latest Unique Pupil Number known by ``day`` (valid from then or
     earlier; one still valid that day comes before one that has ended, since a UPN is for life
-    unless replaced). ``FormerUPN`` is the latest other UPN the child had before it, if any.
-    Children without a UPN are not listed.
+    unless replaced; then the later valid-from date; then the larger ``link_table_id``, which
+    the CIN census reader relies on: its ``<child>/UPN/...`` ids sort after
+    ``<child>/FormerUPN/...``). ``FormerUPN`` is the latest other UPN the child had before it, if
+    any. Children without a UPN are not listed.
     """
     links = _get(data, "ssd_linked_identifiers").filter(
         (pl.col("link_identifier_type") == UPN_TYPE)

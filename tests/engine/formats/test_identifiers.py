@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from careboard.engine.formats import identifiers
+from careboard.engine.store import Dataset
 
 UPN = identifiers.UPN_TYPE
 
@@ -55,3 +56,16 @@ def test_the_upn_known_on_a_day_and_the_one_it_replaced():
     ]
     earlier = identifiers.upns_at({"ssd_linked_identifiers": links}, date(2020, 3, 31))
     assert earlier["UPN"].to_list() == ["A1", "D1"]
+
+
+def test_undated_upns_are_told_apart_by_their_ids_as_the_readers_make_them():
+    links = pl.DataFrame(
+        {
+            "link_table_id": ["A/UPN/A2", "A/FormerUPN/A1"],
+            "link_person_id": ["A", "A"],
+            "link_identifier_type": [UPN, UPN],
+            "link_identifier_value": ["A2", "A1"],
+        }
+    )
+    got = identifiers.upns_at(Dataset({"ssd_linked_identifiers": links}), date(2025, 3, 31))
+    assert got.to_dicts() == [{"person_id": "A", "UPN": "A2", "FormerUPN": "A1"}]
