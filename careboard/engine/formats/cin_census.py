@@ -294,21 +294,16 @@ def _under(elements: pl.DataFrame, parents: pl.DataFrame, name: str, *, first: b
 
 
 def _with_values(records: pl.DataFrame, leaves: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
-    """``records`` with a text column per name in ``fields``: the last (by ``order``) of the
-    ``leaves`` of that name whose ``rec`` is the record's ``id``."""
+    """``records`` with a text column per name in ``fields``: the text of the last of the
+    ``leaves`` (in their order) of that name whose ``rec`` is the record's ``id``."""
     last = (
-        leaves.filter(pl.col("name").is_in(list(fields)))
-        .join(records.select(pl.col("id").alias("rec")), on="rec", how="semi")
-        .group_by("rec", "name")
-        .agg(pl.col("text").sort_by("order").last())
+        leaves.join(records.select(pl.col("id").alias("rec")), on="rec", how="semi")
+        .filter(pl.col("name").is_in(list(fields)))
+        .unique(["rec", "name"], keep="last")
     )
-    out = records
-    for name in fields:
-        values = last.filter(pl.col("name") == name).select(
-            pl.col("rec").alias("id"), pl.col("text").alias(name)
-        )
-        out = out.join(values, on="id", how="left", maintain_order="left")
-    return out
+    wide = last.pivot(on="name", index="rec", values="text").rename({"rec": "id"})
+    missing = [pl.lit(None, pl.String).alias(f) for f in fields if f not in wide.columns]
+    return records.join(wide, on="id", how="left", maintain_order="left").with_columns(missing)
 
 
 def _records(root: etree._Element) -> dict[str, pl.DataFrame]:
