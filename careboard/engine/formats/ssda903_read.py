@@ -483,26 +483,20 @@ def _check(name: str, source: Source, ctx: _Ctx, people: _People | None, known: 
     exprs = [_clean(pl.col(c)).alias(c) for c in IDENTIFIERS if c in filled and not (lookup and c == "CHILD")]
     repeated = [c for c in texts if c in filled and c not in IDENTIFIERS]
     coded_filled = [c for c in coded if c in filled]
-    distinct: dict[str, list[str | None]] = {}
+    distinct = pl.DataFrame()
     if repeated or coded_filled:
-        seen = [pl.col(c).unique() for c in repeated]
-        distinct = frame.select(
-            *[
-                u.filter(_clean(u).ne_missing(u)).implode().alias(f"__dirty_{c}")
-                for c, u in zip(repeated, seen, strict=True)
-            ],
-            *[pl.col(c).unique().implode() for c in coded_filled],
-        ).row(0, named=True)
-    for c in repeated:
-        if distinct[f"__dirty_{c}"]:
-            dirty = pl.Series(c, distinct[f"__dirty_{c}"], dtype=pl.String)
-            exprs.append(
-                pl.col(c).replace(dirty, dirty.to_frame().select(_clean(pl.col(c))).to_series()).alias(c)
-            )
+        distinct = frame.select(pl.col(c).unique().implode() for c in [*repeated, *coded_filled])
+    if repeated:
+        seen = pl.concat([distinct[c][0] for c in repeated]).drop_nulls().unique()
+        trimmed = seen.to_frame("t").select(_clean(pl.col("t"))).to_series()
+        dirty = trimmed.ne_missing(seen)
+        if dirty.any():
+            old_text, new_text = seen.filter(dirty), trimmed.filter(dirty)
+            exprs += [pl.col(c).replace(old_text, new_text).alias(c) for c in repeated]
     unknown_codes: list[tuple[str, list[str]]] = []
     if coded_filled:
         for c in coded_filled:
-            values = distinct[c]
+            values = distinct[c][0].to_list()
             cleaned = {v: _clean_code(v) for v in values if v is not None}
             changed = {v: w for v, w in cleaned.items() if w != v}
             if changed:
