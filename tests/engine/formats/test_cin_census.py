@@ -411,3 +411,25 @@ def test_upns_are_read_as_linked_identifiers_the_writer_takes_back(tmp_path):
     child = cin_census.tables_for_year(result.dataset(), 2025)["child"]
     assert child.select("UPN", "FormerUPN").row(0) == ("A123456789012", "B123456789012")
     assert "VALUE_NOT_KEPT" not in _codes(result)
+
+
+def test_the_2026_27_pre_proceedings_block_is_checked_by_the_reader(tmp_path):
+    # No published XSD has PreProceedingsandFGDM and the DfE validator's reader drops it, so
+    # careboard's reader is what checks it.
+    block = (
+        "<PreProceedingsandFGDM><PPStartDate>{start}</PPStartDate><FGDMMeetingOffer>1</FGDMMeetingOffer>"
+        "<ReviewMeetingsCount>{count}</ReviewMeetingsCount><PPOutcome>A</PPOutcome></PreProceedingsandFGDM>"
+    )
+    child = CHILD.format(id="A1", dob="2015-01-02", sex="F", ref="2026-04-20")
+    blocks = block.format(start="2026-05-01", count="two") + block.format(start="2026-06-31", count="1")
+    result = cin_census.read(
+        [_file(tmp_path, child.replace("</CINdetails>", blocks + "</CINdetails>"), "2027")]
+    )
+    pp = result.tables["ssd_pre_proceedings"]
+    assert pp.select("prep_pre_pro_decision_date", "prep_pre_pro_meetings_num").rows() == [
+        (date(2026, 5, 1), None)
+    ]
+    located = {(i.code, i.table, i.column, i.value) for i in result.issues}
+    assert ("DATE_IMPOSSIBLE", "pre_proceedings", "PPStartDate", "2026-06-31") in located
+    assert ("NUMBER_INVALID", "pre_proceedings", "ReviewMeetingsCount", "two") in located
+    assert ("VALUE_NOT_KEPT", "pre_proceedings", "FGDMMeetingOffer", None) in located
