@@ -19,6 +19,10 @@ SSDA903: dict[str, tuple[str, str]] = {
         "validator",
         "sees episodes of this and last year only, so older care leavers look never in care",
     ),
+    "624": (
+        "validator",
+        "a mother who left care is flagged whether her first child's birth date is kept (612) or not (624)",
+    ),
 }
 
 SSDA903_EARLIER: dict[str, tuple[str, str]] = {

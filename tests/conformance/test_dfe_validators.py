@@ -146,3 +146,32 @@ def test_rules_231_and_233_cannot_run_on_any_return(tmp_path):
     )
     result = run_903(2026, this, select=["231", "233"])
     assert sorted(result["failed_to_run"]) == ["231", "233"]
+
+
+def test_rules_624_612_and_628_contradict_for_a_mother_who_has_left_care(tmp_path):
+    require_validators()
+    # A young mother looked after last year (MOTHER 1, first child born 2023) who left care at 18
+    # and is in this year's return only as a care leaver (OC3). 628 forbids MOTHER for her, and
+    # 612 then forbids MC_DOB without MOTHER, while 624 wants last year's MC_DOB repeated: every
+    # way of writing her header row fails one of them.
+    last = _files(
+        tmp_path / "last",
+        header=HEADER + "A1,F,01/06/2006,WBRI,UN2,1,01/05/2023\n",
+        episodes=EPISODES + "A1,01/05/2022,S,C2,N1,U1,PR1,01/06/2024,E17,,,,\n",
+    )
+    oc3 = "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\nA1,01/06/2006,YES,F2,B1\n"
+    rules = ["624", "612", "628", "611"]
+
+    def errors(mother: str, mc_dob: str) -> dict:
+        rows = f"A1,F,01/06/2006,WBRI,UN2,{mother},{mc_dob}\nB1,M,01/02/2012,WBRI,UN2,,\n"
+        this = _files(
+            tmp_path / f"this{mother}{mc_dob[-4:]}",
+            header=HEADER + rows,
+            episodes=EPISODES + "B1,01/05/2025,S,C2,N1,U1,PR1,,,,,,\n",  # another child in care
+            oc3=oc3,
+        )
+        return run_903(2026, this, last, select=rules)["errors"]
+
+    assert errors("", "") == {"624": 1}
+    assert errors("", "01/05/2023") == {"612": 1}
+    assert errors("1", "01/05/2023") == {"628": 1}
