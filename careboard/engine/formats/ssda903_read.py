@@ -1256,10 +1256,17 @@ def _place_oc2_outcomes(oc2: pl.DataFrame, as_at: date | None, ctx: _Ctx) -> Non
 
 
 def birthday_in_year(dob: pl.Expr, year: int) -> pl.Expr:
-    """The young person's birthday that falls in collection year ``year`` (29 Feb -> 28 Feb)."""
+    """The young person's birthday that falls in collection year ``year`` (1 April to 31 March;
+    29 February -> 28 February in a year that has none)."""
     start, _ = spec.year_bounds(year)
-    age_at_start = start.year - dob.dt.year() - ((dob.dt.month() * 100 + dob.dt.day()) < 401).cast(pl.Int32)
-    return dob.dt.offset_by(pl.format("{}y", age_at_start + 1).cast(pl.String))
+    month, day = dob.dt.month().cast(pl.Int32), dob.dt.day().cast(pl.Int32)
+    # A birthday from January to March falls in the second calendar year of the collection year.
+    calendar_year = (
+        pl.when(month * 100 + day < 401).then(pl.lit(start.year + 1)).otherwise(pl.lit(start.year))
+    )
+    leap = (calendar_year % 4 == 0) & ((calendar_year % 100 != 0) | (calendar_year % 400 == 0))
+    day = pl.when((month == 2) & (day == 29) & ~leap).then(pl.lit(28)).otherwise(day)
+    return pl.date(calendar_year, month, day)
 
 
 def _place_oc3(oc3: pl.DataFrame, year: int | None, ctx: _Ctx) -> None:

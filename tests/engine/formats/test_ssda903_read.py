@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from careboard.engine.formats import ssda903
 from careboard.engine.formats.common import ReadResult
+from careboard.engine.formats.ssda903_read import birthday_in_year
 from careboard.engine.formats.ssda903_spec import COLUMNS
 from careboard.engine.schema import table
 
@@ -334,6 +335,20 @@ def test_the_xml_return_reads_like_the_csv_files(tmp_path):
     assert result.tables["ssd_cla_placement"]["clap_cla_placement_type"].to_list() == ["U1"]
     assert result.tables["ssd_cla_reviews"]["clar_cla_review_participation"].to_list() == ["PN1"]
     assert result.rows_read["r.xml:episodes"] == 1
+
+
+def test_the_birthday_in_the_collection_year_is_between_april_and_march():
+    dob = pl.Series(
+        "d", [date(2007, 2, 10), date(2007, 6, 10), date(2008, 2, 29), date(2007, 3, 31), date(2007, 4, 1)]
+    )
+    got = dob.to_frame().select(birthday_in_year(pl.col("d"), 2025)).to_series().to_list()
+    assert got == [
+        date(2025, 2, 10),
+        date(2024, 6, 10),
+        date(2025, 2, 28),
+        date(2025, 3, 31),
+        date(2024, 4, 1),
+    ]
 
 
 def test_a_file_of_an_old_year_is_read_with_a_warning(tmp_path):
