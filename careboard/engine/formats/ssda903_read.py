@@ -11,15 +11,21 @@ repaired in the open: each repair is a warning naming the row.
 Every row seen is placed or named in an issue. A problem found on very many rows is reported for
 the first :data:`ISSUE_CAP` rows and then once as a count, so a million bad rows cost no memory.
 
+The header's UPN becomes a linked identifier (its check letter checked) or, for a UN code,
+``pers_upn_unknown``; MC_DOB a row of ``ssd_mother``; OC2's SDQ score or reason, conviction and
+substance misuse rows of their own tables, dated 31 March of the return's year (the return says
+only "in the year").
+
 Speed: a national return is about a million rows, so every step is a whole-column Polars
 operation and the common case (a clean file) takes the cheapest path: each CSV is read once with
-every column as text; codes are cleaned and checked once per distinct value; dates are parsed in
-the 903's own dd/mm/yyyy by one vectorised pass and only the rows that do not fit go through the
-shared parser of other spellings; duplicate keys and unsorted rows are looked for before anything
-is deduplicated or sorted; each child gets an integer (its place in the header) once, by one join
-per table, and sorting, chains and matching reviews to periods of care work on that integer.
-Placements, legal statuses and periods of care are runs of consecutive episodes, so they are
-taken by filtering the first and last rows of each run rather than by grouping.
+every column as text; codes and repeated text are cleaned and checked once per distinct value;
+dates are parsed in the 903's own dd/mm/yyyy by one vectorised pass and only the rows that do not
+fit go through the shared parser of other spellings; duplicate keys and unsorted rows are looked
+for before anything is deduplicated or sorted; each child gets an integer (its place in the
+header) once per child, by binary search, and sorting, chains and matching reviews to periods of
+care work on that integer. Placements, legal statuses and periods of care are runs of
+consecutive episodes, so they are taken by filtering the first and last rows of each run rather
+than by grouping. docs/benchmarks.md has the figures.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from careboard.engine.formats.common import (
     scratch_dir,
     sniff_encoding,
 )
+from careboard.engine.formats.identifiers import UPN_TYPE
 from careboard.engine.issues import Issue, Level
 
 ISSUE_CAP = 1000
@@ -62,7 +69,6 @@ FLAGS: dict[tuple[str, str], frozenset[str]] = {
 }
 CODES = {**spec.CODES, **FLAGS}
 IDENTIFIERS = ("CHILD", "UPN")  # text columns with a different value on nearly every row
-UPN_TYPE = "Unique Pupil Number"  # ssd_linked_identifiers.link_identifier_type of a UPN
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # a UPN's check letter for remainders 0-22 (no I, O, S)
 REQUIRED_DATES = {
     "header": ("DOB",),
