@@ -274,7 +274,7 @@ def _elements(root: etree._Element) -> pl.DataFrame:
     return frame.join(positions, on="__parent", how="left", maintain_order="left").select(
         pl.col("id").cast(pl.Int64),
         pl.col("parent").cast(pl.Int64).fill_null(-1),
-        pl.col("name").str.replace(r"^\{[^}]*\}", ""),
+        pl.col("name").str.replace(r"^\{[^}]*\}", "").cast(pl.Categorical),
         "text",
         ROW,
     )
@@ -296,12 +296,10 @@ def _under(elements: pl.DataFrame, parents: pl.DataFrame, name: str, *, first: b
 def _with_values(records: pl.DataFrame, leaves: pl.DataFrame, fields: Sequence[str]) -> pl.DataFrame:
     """``records`` with a text column per name in ``fields``: the text of the last of the
     ``leaves`` (in their order) of that name whose ``rec`` is the record's ``id``."""
-    last = (
-        leaves.join(records.select(pl.col("id").alias("rec")), on="rec", how="semi")
-        .filter(pl.col("name").is_in(list(fields)))
-        .unique(["rec", "name"], keep="last")
+    mine = leaves.join(records.select(pl.col("id").alias("rec")), on="rec", how="semi").filter(
+        pl.col("name").is_in(list(fields))
     )
-    wide = last.pivot(on="name", index="rec", values="text").rename({"rec": "id"})
+    wide = mine.pivot(on="name", index="rec", values="text", aggregate_function="last").rename({"rec": "id"})
     missing = [pl.lit(None, pl.String).alias(f) for f in fields if f not in wide.columns]
     return records.join(wide, on="id", how="left", maintain_order="left").with_columns(missing)
 
