@@ -290,7 +290,7 @@ def main() -> None:
         lines.append(bench_903(large, "large council", args.repeat, args.liiatools, args.tool_timeout))
         if args.national_903_episodes > 0:
             data, copies = national_903(large, args.national_903_episodes)
-            scale = f"national ({copies} copies of the council's looked-after children)"
+            scale = f"national ({copies} copies of the council's 903 children)"
             lines.append(bench_903(data, scale, args.repeat, args.liiatools, args.tool_timeout))
     if "cin" in formats:
         scales = [("large council", large)]
