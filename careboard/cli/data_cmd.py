@@ -9,6 +9,7 @@ folder as it was. ``export`` writes a statutory return from a canonical folder.
 from __future__ import annotations
 
 import json
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -151,8 +152,12 @@ def export(kind: str, data_dir: str, as_at: datetime | None, year: int | None, o
     except ModuleNotFoundError:
         raise click.ClickException(f"the {kind} writer is not available yet") from None
     try:
-        written = writer.write(read_dataset(data_dir), Path(out), as_at=day, year=year)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            written = writer.write(read_dataset(data_dir), Path(out), as_at=day, year=year)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+    for warning in caught:
+        click.echo(f"Warning: {warning.message}", err=True)
     for path in written:
         click.echo(f"Wrote {path}")

@@ -145,6 +145,8 @@ def test_export_writes_annex_a_and_the_workforce_census(tmp_path: Path):
     result = _run("export", "workforce", "--data", str(data), "--year", "2025", "--out", str(tmp_path / "w"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "w" / "csww_2025.xml").exists()
+    # This small canonical folder has no cb_population, so no LA number: said, not hidden.
+    assert "Warning: Workforce census: cb_population holds no three-digit LA number" in result.output
 
 
 def test_export_needs_exactly_one_of_as_at_and_year(tmp_path: Path):

@@ -75,7 +75,12 @@ def test_pre_proceedings_are_written_from_2026_27_and_read_back(council, tmp_pat
         )
     )
     data = Dataset(
-        {"ssd_person": council["ssd_person"], "ssd_cin_episodes": episodes, "ssd_pre_proceedings": plo}
+        {
+            "ssd_person": council["ssd_person"],
+            "ssd_cin_episodes": episodes,
+            "ssd_pre_proceedings": plo,
+            "cb_population": council["cb_population"],
+        }
     )
     assert "PreProceedingsandFGDM" not in cin_census.write(data, tmp_path / "a.xml", year=2026)[0].read_text()
     path = cin_census.write(data, tmp_path / "b.xml", year=2027)[0]
