@@ -31,8 +31,8 @@ def _sources(paths: Sequence[str]) -> list[Path | str]:
     return [p if is_db_url(p) else Path(p) for p in paths]
 
 
-def _read(paths: Sequence[str]) -> ReadResult:
-    return read_any(_sources(paths))
+def _read(paths: Sequence[str], year: int | None = None) -> ReadResult:
+    return read_any(_sources(paths), year=year)
 
 
 def _echo_issues(issues: Sequence[Issue], limit: int = SHOWN) -> None:
@@ -54,6 +54,8 @@ def _echo_summary(result: ReadResult) -> None:
     seen = sum(result.rows_read.values())
     placed = sum(df.height for df in result.tables.values())
     click.echo("")
+    for note in result.notes:
+        click.echo(note)
     click.echo(f"Rows read: {seen} from {len(result.rows_read)} source(s); rows placed: {placed}")
     for name, df in sorted(result.tables.items()):
         click.echo(f"  {name:32} {df.height:>9}")
@@ -80,10 +82,19 @@ def _check_issues_out(value: str | None) -> Path | None:
     return path
 
 
+YEAR_903 = click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    help="Collection year of SSDA903 returns (e.g. 2025 for 2024/25); without it, the year of the "
+    "latest date in the return. A warning says when the return's dates disagree.",
+)
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--issues-out", help="Also write every issue to this .csv or .json file.")
-def validate(paths: tuple[str, ...], issues_out: str | None) -> None:
+@YEAR_903
+def validate(paths: tuple[str, ...], issues_out: str | None, year: int | None) -> None:
     """Check files in any supported format and list every problem found.
 
     PATHS are files (Annex A workbook, SSDA903 CSV or XML, CIN census XML, workforce census XML,
@@ -91,7 +102,7 @@ def validate(paths: tuple[str, ...], issues_out: str | None) -> None:
     postgresql://...). Exits with status 1 when there is any error.
     """
     out = _check_issues_out(issues_out)
-    result = _read(paths)
+    result = _read(paths, year)
     _echo_issues(result.issues)
     _echo_summary(result)
     if out is not None:
@@ -109,13 +120,16 @@ def validate(paths: tuple[str, ...], issues_out: str | None) -> None:
 @click.option("--allow-errors", is_flag=True, help="Keep the rows without errors and report the rest.")
 @click.option("--issues-out", help="Also write every issue to this .csv or .json file.")
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True)
-def import_(paths: tuple[str, ...], out: str, allow_errors: bool, issues_out: str | None, fmt: str) -> None:
+@YEAR_903
+def import_(
+    paths: tuple[str, ...], out: str, allow_errors: bool, issues_out: str | None, fmt: str, year: int | None
+) -> None:
     """Read PATHS and write the canonical tables to the folder --out (replacing what is there).
 
     Refuses, writing nothing, when there is any error, unless --allow-errors is given.
     """
     issues_path = _check_issues_out(issues_out)
-    result = _read(paths)
+    result = _read(paths, year)
     _echo_issues(result.issues)
     _echo_summary(result)
     if issues_path is not None:

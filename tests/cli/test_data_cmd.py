@@ -168,3 +168,23 @@ def test_an_xml_bomb_is_refused_quickly_with_a_clear_message(tmp_path: Path):
     assert result.exit_code == 1
     assert "census.xml" in result.output
     assert "lollol" not in result.output
+
+
+def test_validate_and_import_take_the_903_collection_year(tmp_path: Path):
+    from tests.engine.formats.test_ssda903_read_year import _return
+
+    folder = _return(tmp_path / "r")[0].parent
+    found = _run("validate", str(folder))
+    assert found.exit_code == 0, found.output
+    assert "SSDA903 return read as 2024/25 (from the latest date in the return, 30/01/2025" in found.output
+    given = _run("validate", str(folder), "--year", "2024")
+    assert given.exit_code == 0, given.output
+    assert "SSDA903 return read as 2023/24 (the year given)" in given.output
+    assert "RETURN_YEAR_DIFFERS" in given.output
+    store = tmp_path / "store"
+    imported = _run("import", str(folder), "--out", str(store), "--year", "2024")
+    assert imported.exit_code == 0, imported.output
+    sdq = read_dataset(store)["ssd_sdq_scores"]
+    assert sdq["csdq_sdq_completed_date"].to_list() == [date(2024, 3, 31)]
+    for command in ("validate", "import"):
+        assert "--year" in _run(command, "--help").output

@@ -55,6 +55,8 @@ class ReadResult:
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     rows_read: dict[str, int] = field(default_factory=dict)
+    # What the user should know that is not a problem (e.g. the year a return was read as).
+    notes: list[str] = field(default_factory=list)
 
     def add_table(self, name: str, df: pl.DataFrame) -> None:
         """Place rows in canonical table ``name`` (conformed), appending to rows already placed."""
@@ -64,7 +66,12 @@ class ReadResult:
         self.tables[name] = frame
 
     def merge(self, other: ReadResult) -> ReadResult:
-        out = ReadResult(dict(self.tables), [*self.issues, *other.issues], dict(self.rows_read))
+        out = ReadResult(
+            dict(self.tables),
+            [*self.issues, *other.issues],
+            dict(self.rows_read),
+            [*self.notes, *other.notes],
+        )
         for name, df in other.tables.items():
             out.add_table(name, df)
         for source, n in other.rows_read.items():

@@ -184,14 +184,25 @@ def group(paths: Sequence[Source]) -> Grouped:
     return Grouped(by_format, databases, unknown)
 
 
-def read_any(paths: Sequence[Source]) -> ReadResult:
-    """Read every path with the reader of its detected format and merge the results."""
+class _YearReader(Protocol):
+    def read(self, paths: Sequence[Path], year: int | None = None) -> ReadResult: ...
+
+
+def read_any(paths: Sequence[Source], *, year: int | None = None) -> ReadResult:
+    """Read every path with the reader of its detected format and merge the results.
+
+    ``year``: the collection year of SSDA903 returns (2025 for 2024/25), when the caller knows it;
+    other formats carry their own.
+    """
     grouped = group(paths)
     result = ReadResult()
     for path in grouped.unknown:
         result.issues.append(_unknown_issue(path))
     for fmt, members in grouped.by_format.items():
-        result = result.merge(module(fmt).read(members))
+        if fmt == "ssda903":
+            result = result.merge(cast(_YearReader, module(fmt)).read(members, year=year))
+        else:
+            result = result.merge(module(fmt).read(members))
     if grouped.databases:
         ssd = importlib.import_module(FORMATS["ssd"])
         for url in grouped.databases:
@@ -216,4 +227,4 @@ def _unknown_issue(path: Path) -> Issue:
 def _drop_repeats(result: ReadResult) -> ReadResult:
     """The same row read from two formats (a child in both Annex A and the 903) is kept once."""
     tables = {name: df.unique(maintain_order=True) for name, df in result.tables.items()}
-    return ReadResult(tables, result.issues, result.rows_read)
+    return ReadResult(tables, result.issues, result.rows_read, result.notes)

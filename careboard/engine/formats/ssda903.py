@@ -26,9 +26,9 @@ from careboard.engine.store import Dataset
 __all__ = ["COLUMNS", "identify", "read", "ruleset", "tables_for_year", "write", "year_bounds"]
 
 
-def read(paths: Sequence[Path]) -> ReadResult:
+def read(paths: Sequence[Path], year: int | None = None) -> ReadResult:
     """Read 903 CSV files and/or XML returns; never raises on bad data."""
-    return _read(paths)
+    return _read(paths, year)
 
 
 def write(data: Dataset, out: Path, *, as_at: date | None = None, year: int | None = None) -> list[Path]:

@@ -16,6 +16,13 @@ The header's UPN becomes a linked identifier (its check letter checked) or, for 
 substance misuse rows of their own tables, dated 31 March of the return's year (the return says
 only "in the year").
 
+The return's collection year (which dates the OC2 items and the OC3 contact, and says whether
+the return is older than the years read) is the one the caller gives, else the year of the latest
+date of anything that happened in the year (:data:`YEAR_DATES`: episodes, reviews, missing
+episodes, adoption and social worker dates; one max per column). The result's ``notes`` say
+which year was used and why; a given year the dates disagree with, or OC2/OC3 rows in a return
+with no such date, are warnings.
+
 Speed: a national return is about a million rows, so every step is a whole-column Polars
 operation and the common case (a clean file) takes the cheapest path: each CSV is read once with
 every column as text; codes and repeated text are cleaned and checked once per distinct value;
@@ -70,6 +77,22 @@ FLAGS: dict[tuple[str, str], frozenset[str]] = {
 CODES = {**spec.CODES, **FLAGS}
 IDENTIFIERS = ("CHILD", "UPN")  # text columns with a different value on nearly every row
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # a UPN's check letter for remainders 0-22 (no I, O, S)
+# The dates of what happened in the year: the latest of them gives the return's collection year.
+# Not DOB or MC_DOB (births, often years before), DATE_PERM (before care) or DUC (an expected
+# date, often after the year).
+YEAR_DATES = (
+    "DECOM",
+    "DEC",
+    "REVIEW",
+    "MIS_START",
+    "MIS_END",
+    "DATE_INT",
+    "DATE_MATCH",
+    "DATE_PLACED",
+    "DATE_PLACED_CEASED",
+    "SW_DECOM",
+    "SW_DEC",
+)
 REQUIRED_DATES = {
     "header": ("DOB",),
     "episodes": ("DECOM",),
@@ -89,7 +112,9 @@ class Source:
     frame: pl.DataFrame  # ROW plus the table's columns (upper-case headings), text values
 
 
-def read(paths: Sequence[Path]) -> ReadResult:
+def read(paths: Sequence[Path], year: int | None = None) -> ReadResult:
+    """Read 903 files. ``year``: the collection year the caller says the return is for (2025 for
+    2024/25); without it, the year of the latest date the return reports (see :func:`_year`)."""
     result = ReadResult()
     sources: dict[str, list[Source]] = {}
     for path in paths_in([Path(p) for p in paths]):
@@ -101,7 +126,7 @@ def read(paths: Sequence[Path]) -> ReadResult:
         )
         for name, source in found:
             sources.setdefault(name, []).append(source)
-    _place(sources, result)
+    _place(sources, result, year)
     return result
 
 
@@ -674,7 +699,7 @@ def _all_children(sources: dict[str, list[Source]]) -> _People:
     return _People(pl.concat(frames).to_series().drop_nulls().unique(maintain_order=True))
 
 
-def _place(sources: dict[str, list[Source]], result: ReadResult) -> None:
+def _place(sources: dict[str, list[Source]], result: ReadResult, stated: int | None = None) -> None:
     ctx = _Ctx(result, sources)
     people: _People | None = None
     known = "header" in sources
@@ -695,35 +720,26 @@ def _place(sources: dict[str, list[Source]], result: ReadResult) -> None:
             )
         )
     episodes = _combined("episodes", sources, ctx, people, known)
+    latest = [_latest("episodes", episodes)]
     periods = _place_episodes(episodes, ctx) if episodes.height else None
-    year = _return_year(episodes)
-    if year is not None and year < spec.FIRST_YEAR:
-        result.issues.append(
-            Where("").issue(
-                "warning",
-                "FORMAT_YEAR_OLD",
-                f"the return appears to be for {year - 1}/{year % 100:02d}; the SSDA903 is read as 2022/23 "
-                "onward, so codes that have changed since are reported",
-            )
-        )
+    # Only the reviews within a period of care count towards the year (others are refused).
+    reviews = _combined("reviews", sources, ctx, people, known)
+    latest.append(_latest("reviews", _place_reviews(reviews, periods, ctx) if reviews.height else reviews))
     placers: dict[str, Callable[[pl.DataFrame], None]] = {
-        "reviews": lambda df: _place_reviews(df, periods, ctx),
         "uasc": lambda df: _place_uasc(df, ctx),
-        "oc2": lambda df: _place_oc2(df, year, ctx),
-        "oc3": lambda df: _place_oc3(df, year, ctx),
         "missing": lambda df: _place_missing(df, ctx),
         "previous_permanence": lambda df: _place_previous_permanence(df, ctx),
         "sw_episodes": lambda df: _place_sw_episodes(df, ctx),
     }
     for name, placer in placers.items():
         df = _combined(name, sources, ctx, people, known)
+        latest.append(_latest(name, df))
         if df.height:
             placer(df)
-    _place_adoption(
-        _combined("ad1", sources, ctx, people, known),
-        _combined("placed_for_adoption", sources, ctx, people, known),
-        ctx,
-    )
+    ad1 = _combined("ad1", sources, ctx, people, known)
+    placed = _combined("placed_for_adoption", sources, ctx, people, known)
+    latest += [_latest("ad1", ad1), _latest("placed_for_adoption", placed)]
+    _place_adoption(ad1, placed, ctx)
     for source in sources.get("dolo", []):
         result.issues.append(
             source.where.issue(
@@ -733,16 +749,99 @@ def _place(sources: dict[str, list[Source]], result: ReadResult) -> None:
                 f"{source.frame.height} rows not kept",
             )
         )
+    # OC2 and OC3 are dated by the collection year, known once every other table has been read.
+    oc2 = _combined("oc2", sources, ctx, people, known)
+    oc3 = _combined("oc3", sources, ctx, people, known)
+    dated = [s.where for t, frame in (("oc2", oc2), ("oc3", oc3)) if frame.height for s in sources[t]]
+    year = _year(stated, [x for x in latest if x is not None], dated, ctx)
+    if oc2.height:
+        _place_oc2(oc2, year, ctx)
+    if oc3.height:
+        _place_oc3(oc3, year, ctx)
 
 
-def _return_year(episodes: pl.DataFrame) -> int | None:
-    """The collection year of the return: the year of its latest episode date."""
-    latest: date | None = None
-    if episodes.height:
-        latest = episodes.select(pl.max_horizontal(pl.col("DECOM").max(), pl.col("DEC").max())).item()
-    if latest is None:
+@dataclass(frozen=True)
+class _Latest:
+    """The latest date of one table (of :data:`YEAR_DATES`) and where it is."""
+
+    day: date
+    src: int  # the source (file) index
+    table: str
+    row: int | None
+    column: str
+
+
+def _latest(name: str, df: pl.DataFrame) -> _Latest | None:
+    """One max per date column (whole-column), then the row holding the latest of them."""
+    cols = [c for c in spec.COLUMNS[name] if c in YEAR_DATES and c in df.columns]
+    if not df.height or not cols:
         return None
-    return spec.year_containing(latest)
+    maxima = df.select(pl.col(c).max() for c in cols).row(0, named=True)
+    found = [(day, c) for c, day in maxima.items() if day is not None]
+    if not found:
+        return None
+    day, column = max(found)
+    at = df[column].arg_max()
+    if at is None:
+        return None
+    row = df[ROW][at] if ROW in df.columns else None
+    return _Latest(day, int(df[SRC][at]), name, row, column)
+
+
+def _label(year: int) -> str:
+    return f"{year - 1}/{year % 100:02d}"
+
+
+def _year(stated: int | None, latest: list[_Latest], dated: list[Where], ctx: _Ctx) -> int | None:
+    """The collection year the return is read as: ``stated`` if given, else the year of the latest
+    date the return reports (of any table, :data:`YEAR_DATES`). Says which in ``result.notes``;
+    a stated year the dates disagree with, or a year needed (``dated``: OC2/OC3 sources) but not
+    found, is a warning."""
+    last = max(latest, key=lambda x: x.day) if latest else None
+    inferred = spec.year_containing(last.day) if last is not None else None
+    where = ctx.wheres.get(last.src, Where("", last.table)) if last is not None else Where("")
+    shown = f"{last.day:%d/%m/%Y}: {last.column}, {where.file}, row {last.row}" if last else ""
+    year = stated if stated is not None else inferred
+    issues = ctx.result.issues
+    if stated is not None and last is not None and inferred != stated:
+        issues.append(
+            where.issue(
+                "warning",
+                "RETURN_YEAR_DIFFERS",
+                f"read as {_label(stated)}, the year given, but the latest date in the return "
+                f"({last.day:%d/%m/%Y}) is in {_label(spec.year_containing(last.day))}",
+                row=last.row,
+                column=last.column,
+                value=f"{last.day:%d/%m/%Y}",
+            )
+        )
+    if year is None and dated:
+        for w in dated:
+            issues.append(
+                w.issue(
+                    "warning",
+                    "RETURN_YEAR_UNKNOWN",
+                    "the return's collection year could not be found (no episode, review, missing, "
+                    "adoption or social worker date in it), so its OC2/OC3 items are kept undated; "
+                    "give the year (careboard validate/import --year YYYY)",
+                )
+            )
+    if year is not None and year < spec.FIRST_YEAR:
+        issues.append(
+            Where("").issue(
+                "warning",
+                "FORMAT_YEAR_OLD",
+                f"the return is read as {_label(year)}; the SSDA903 is read as 2022/23 onward, so "
+                "codes that have changed since are reported",
+            )
+        )
+    if stated is not None:
+        ctx.result.notes.append(f"SSDA903 return read as {_label(stated)} (the year given)")
+    elif year is not None:
+        ctx.result.notes.append(
+            f"SSDA903 return read as {_label(year)} (from the latest date in the return, {shown})"
+        )
+    return year
 
 
 def _key(df: pl.DataFrame, key: list[str]) -> pl.Series:
@@ -1134,7 +1233,8 @@ def _repair_chains(eps: pl.DataFrame, ctx: _Ctx) -> pl.DataFrame:
     )
 
 
-def _place_reviews(reviews: pl.DataFrame, periods: pl.DataFrame | None, ctx: _Ctx) -> None:
+def _place_reviews(reviews: pl.DataFrame, periods: pl.DataFrame | None, ctx: _Ctx) -> pl.DataFrame:
+    """Reviews matched to their period of care; returns those within one (the rest are refused)."""
     if periods is None:
         periods = pl.DataFrame(
             schema={PID: pl.UInt32, "__cla_id": pl.String, "__entered": pl.Date, "__left": pl.Date}
@@ -1186,6 +1286,7 @@ def _place_reviews(reviews: pl.DataFrame, periods: pl.DataFrame | None, ctx: _Ct
             pl.col("REVIEW_CODE").alias("clar_cla_review_participation"),
         ),
     )
+    return matched
 
 
 def _place_uasc(uasc: pl.DataFrame, ctx: _Ctx) -> None:

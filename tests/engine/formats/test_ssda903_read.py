@@ -308,6 +308,7 @@ def test_bad_oc2_outcome_values_and_a_stray_mothers_child_are_reported(tmp_path)
         ("o.csv", "CODE_UNKNOWN", 4, "CONVICTED", "2"),
         ("o.csv", "INTERVENTION_WITHOUT_MISUSE", 5, "INTERVENTION_RECEIVED", "1"),
         ("o.csv", "CODE_UNKNOWN", 6, "INTERVENTION_RECEIVED", "3"),
+        ("o.csv", "RETURN_YEAR_UNKNOWN", None, None, None),  # no episode or other dated item
     }
     t = result.tables
     assert t["ssd_sdq_scores"].select("csdq_person_id", "csdq_sdq_score", "csdq_sdq_reason").sort(
