@@ -9,12 +9,21 @@ that run here, each timed inside its own process around the read only:
   validators' venv (scripts/validators.sh);
 - liiatools 0.2.0 ``cleanfile`` (903: each CSV file in turn; CIN: the XML), in its own venv.
 
-The ratio is the fastest tool's time over careboard's read. Usage::
+The ratio is the fastest tool's time over careboard's read.
+
+With ``--full-validation`` the script makes a second, different comparison instead: reading AND
+checking the return, what a council does with either tool. careboard's side is ``careboard
+validate PATH...`` in-process (``registry.read_any``: the reader with every check it makes); the
+DfE's is the full validator (``lac_validator.LacValidator`` with every rule of the ruleset
+``lac2024_25``, given last year's 903 files too, as tests/conformance does, metadata
+collectionYear 2025 and localAuthority E09000027; ``cin_validator.CinValidator`` with
+``cin2024_25`` after its reader), timed inside its own process around reading + validation,
+imports excluded. Usage::
 
     .venv/bin/python scripts/bench_903_cin.py --data /work/tmp/bench/council-65000 \\
         [--national-copies 10 | --national-cin-episodes 400000] [--national-903-episodes 250000] \\
         [--formats 903,cin] [--repeat 3] \\
-        [--liiatools /work/tmp/liiatools-venv/bin/python]
+        [--liiatools /work/tmp/liiatools-venv/bin/python] [--full-validation]
 
 The national 903 is the large council's 903 children (everything the writer reads about them)
 copied with distinct identifiers until the return holds ``--national-903-episodes`` episodes,
@@ -34,12 +43,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 from careboard.engine.formats import cin_census, ssda903
+from careboard.engine.formats.registry import read_any
 from careboard.engine.schema import TABLES
 from careboard.engine.store import Dataset, read_dataset
 
@@ -65,6 +76,49 @@ cin_validator.process_data(cin_validator.convert_data(ET.parse(sys.argv[1]).getr
 print(json.dumps({"seconds": time.perf_counter() - t}))
 """
 
+DFE_903_FULL = """
+import contextlib, importlib, io, json, logging, sys, time
+logging.disable(logging.CRITICAL)
+with contextlib.redirect_stdout(io.StringIO()):
+    from lac_validator import lac_validator
+    from lac_validator.ingress import read_files
+ruleset, year, n_this, *paths = sys.argv[1:]
+files = read_files(paths[: int(n_this)])
+for f in read_files(paths[int(n_this) :]):
+    f.description = "Prev year"
+    files.append(f)
+registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
+with contextlib.redirect_stdout(io.StringIO()):
+    t = time.perf_counter()
+    v = lac_validator.LacValidator(
+        metadata={"collectionYear": year, "localAuthority": "E09000027"}, files=files, registry=registry
+    )
+    seconds = time.perf_counter() - t
+flagged = sum(
+    int(df[c].fillna(False).astype(bool).sum())
+    for name, df in v.ds_results.items() if name != "metadata"
+    for c in df.columns if str(c).startswith("ERR_")
+)
+print(json.dumps({"seconds": seconds, "rules": len(registry), "failed": len(v.fails),
+                  "skipped": len(v.skips), "flagged": flagged}))
+"""
+
+DFE_CIN_FULL = """
+import contextlib, importlib, io, json, sys, time, xml.etree.ElementTree as ET
+with contextlib.redirect_stdout(io.StringIO()):
+    from cin_validator import cin_validator
+registry = importlib.import_module(f"cin_validator.rules.{sys.argv[1]}").registry
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    t = time.perf_counter()
+    data = cin_validator.process_data(cin_validator.convert_data(ET.parse(sys.argv[2]).getroot()))
+    v = cin_validator.CinValidator(data, registry)
+    seconds = time.perf_counter() - t
+failed = [x for x in printed.getvalue().splitlines() if x.startswith("Error with rule")]
+print(json.dumps({"seconds": seconds, "rules": len(registry), "failed": len(failed),
+                  "flagged": len(v.full_issue_df) + len(v.multichild_issues)}))
+"""
+
 LIIA = """
 import json, logging, sys, time
 logging.disable(logging.CRITICAL)
@@ -84,9 +138,11 @@ print(json.dumps({"seconds": time.perf_counter() - t}))
 TOOL_TIMEOUT_S = 600.0  # a tool still reading after this is recorded as taking at least this long
 
 
-def _timed(
+def _run_tool(
     python: Path | str | None, code: str, args: list[str], cwd: Path, timeout: float = TOOL_TIMEOUT_S
-) -> float | None:
+) -> dict[str, float] | None:
+    """The JSON the tool prints last (``seconds`` and any counts); ``{"seconds": timeout}`` when it
+    was stopped at the timeout; None when it is not installed or failed."""
     if python is None or not Path(python).exists():
         return None
     try:
@@ -94,12 +150,19 @@ def _timed(
             [str(python), "-c", code, *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
         )
     except subprocess.TimeoutExpired:
-        return timeout
+        return {"seconds": timeout}
     if done.returncode != 0:
         print(f"tool failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
-    seconds: float = json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
-    return seconds
+    found: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def _timed(
+    python: Path | str | None, code: str, args: list[str], cwd: Path, timeout: float = TOOL_TIMEOUT_S
+) -> float | None:
+    found = _run_tool(python, code, args, cwd, timeout)
+    return None if found is None else found["seconds"]
 
 
 def _liia_dirs(work: Path) -> tuple[Path, Path]:
@@ -255,10 +318,95 @@ def _line(
     return f"| {fmt} | {scale} | {rows:,} | {write_s:.2f} | {read_s:.2f} | {listed} | {ratio} |"
 
 
+def _validate(paths: list[Path], repeat: int) -> tuple[float, int, str]:
+    """``careboard validate PATHS`` in-process: median seconds, rows read, errors / warnings."""
+    result = read_any(paths)
+    levels = Counter(i.level for i in result.issues)
+    seconds = median_time(lambda: read_any(paths), repeat)
+    counts = f"{levels.get('error', 0):,} / {levels.get('warning', 0):,}"
+    return seconds, sum(result.rows_read.values()), counts
+
+
+def _full_line(
+    fmt: str, scale: str, rows: int, cb_s: float, cb_counts: str, dfe: dict[str, float] | None, timeout: float
+) -> str:
+    if dfe is None:
+        return f"| {fmt} | {scale} | {rows:,} | {cb_s:.2f} | {cb_counts} | did not run | - | - |"
+    stopped = dfe["seconds"] >= timeout
+    dfe_s = f"> {dfe['seconds']:.0f} (stopped)" if stopped else f"{dfe['seconds']:.2f}"
+    counts = (
+        "-"
+        if stopped
+        else f"{dfe['rules']:.0f} / {dfe['failed']:.0f} / {dfe.get('skipped', 0):.0f} / {dfe['flagged']:,.0f}"
+    )
+    ratio = f"{'> ' if stopped else ''}{dfe['seconds'] / cb_s:.0f}x"
+    return f"| {fmt} | {scale} | {rows:,} | {cb_s:.2f} | {cb_counts} | {dfe_s} | {counts} | {ratio} |"
+
+
+def full_903(data: Dataset, scale: str, repeat: int, timeout: float) -> str:
+    """careboard validate against the DfE 903 validator's full run (with last year's files)."""
+    with tempfile.TemporaryDirectory(prefix="bench-903-full-") as tmp:
+        work = Path(tmp)
+        this = ssda903.write(data, work / "903", year=YEAR)
+        last = ssda903.write(data, work / "903-last", year=YEAR - 1)
+        cb_s, rows, cb_counts = _validate(this, repeat)
+        print(f"{scale}: careboard validate {cb_s:.2f} s, {rows:,} rows, {cb_counts}", flush=True)
+        ruleset = f"lac{YEAR - 1}_{YEAR % 100:02d}"
+        args = [ruleset, str(YEAR), str(len(this)), *map(str, this), *map(str, last)]
+        dfe = _run_tool(VALIDATORS, DFE_903_FULL, args, work, timeout)
+        line = _full_line("ssda903 (10 CSV files)", scale, rows, cb_s, cb_counts, dfe, timeout)
+        print(line, flush=True)
+        return line
+
+
+def full_cin(data: Dataset, scale: str, repeat: int, timeout: float) -> str:
+    """careboard validate against the DfE CIN census validator's full run."""
+    with tempfile.TemporaryDirectory(prefix="bench-cin-full-") as tmp:
+        work = Path(tmp)
+        path = cin_census.write(data, work / "cin.xml", year=YEAR)[0]
+        cb_s, rows, cb_counts = _validate([path], repeat)
+        print(f"{scale}: careboard validate {cb_s:.2f} s, {rows:,} rows, {cb_counts}", flush=True)
+        ruleset = f"cin{YEAR - 1}_{YEAR % 100:02d}"
+        dfe = _run_tool(VALIDATORS, DFE_CIN_FULL, [ruleset, str(path)], work, timeout)
+        line = _full_line("cin-census (XML)", scale, rows, cb_s, cb_counts, dfe, timeout)
+        print(line, flush=True)
+        return line
+
+
+FULL_HEAD = (
+    "| return | scale | rows read | careboard validate (s) | careboard errors / warnings "
+    "| DfE full validation (s) | DfE rules / failed to run / skipped / rows flagged "
+    "| DfE / careboard |\n|---|---|---:|---:|---:|---:|---:|---:|"
+)
+
 HEAD = (
     "| format | scale | rows read | careboard write (s) | careboard read (s) | open tools' readers (s) "
     "| fastest tool / careboard read |\n|---|---|---:|---:|---:|---|---:|"
 )
+
+
+def full_main(large: Dataset, formats: set[str], args: argparse.Namespace) -> None:
+    lines = []
+    if "903" in formats:
+        lines.append(full_903(large, "large council", args.repeat, args.tool_timeout))
+        if args.national_903_episodes > 0:
+            data, copies = national_903(large, args.national_903_episodes)
+            scale = f"{copies} copies of the council's 903 children"
+            lines.append(full_903(data, scale, args.repeat, args.tool_timeout))
+    if "cin" in formats:
+        lines.append(full_cin(large, "large council", args.repeat, args.tool_timeout))
+        if args.national_cin_episodes > 0:
+            data, copies = national_cin(large, args.national_cin_episodes)
+            scale = f"{copies} copies of the council's census children"
+            lines.append(full_cin(data, scale, args.repeat, args.tool_timeout))
+        elif args.national_copies > 1:
+            scale = f"{args.national_copies} large councils"
+            lines.append(
+                full_cin(national(large, args.national_copies), scale, args.repeat, args.tool_timeout)
+            )
+    print()
+    print(FULL_HEAD)
+    print("\n".join(lines))
 
 
 def main() -> None:
@@ -282,10 +430,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--liiatools", default="/work/tmp/liiatools-venv/bin/python")
     parser.add_argument("--tool-timeout", type=float, default=TOOL_TIMEOUT_S)
+    parser.add_argument(
+        "--full-validation",
+        action="store_true",
+        help="instead: careboard validate against the DfE validators' full runs (read + every rule)",
+    )
     args = parser.parse_args()
     large = read_dataset(args.data, list(TABLES))
     formats = set(args.formats.split(","))
     lines = []
+    if args.full_validation:
+        full_main(large, formats, args)
+        return
     if "903" in formats:
         lines.append(bench_903(large, "large council", args.repeat, args.liiatools, args.tool_timeout))
         if args.national_903_episodes > 0:
