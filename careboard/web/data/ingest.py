@@ -9,5 +9,6 @@ from careboard.engine.formats.common import ReadResult
 from careboard.engine.formats.registry import read_any
 
 
-def read_files(paths: Sequence[Path]) -> ReadResult:
-    return read_any(list(paths))
+def read_files(paths: Sequence[Path], year: int | None = None) -> ReadResult:
+    """Read the files; ``year`` is the collection year of any SSDA903 files (else inferred)."""
+    return read_any(list(paths), year=year)

@@ -52,6 +52,15 @@ def upload(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     allow_errors = request.POST.get("allow_errors") == "yes"
+    year_text = request.POST.get("year", "").strip()
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else None
+    if year_text and year is None:
+        return render(
+            request,
+            "data/upload.html",
+            {"nav": "data", "error": "The SSDA903 collection year is the year it ends in, e.g. 2025"},
+            status=400,
+        )
     with tempfile.TemporaryDirectory(prefix="careboard-upload-") as tmp:
         paths = []
         for f in files:
@@ -61,7 +70,9 @@ def upload(request: HttpRequest) -> HttpResponse:
                 for chunk in f.chunks():
                     out.write(chunk)
             paths.append(path)
-        result = read_files(paths)
+        result = read_files(paths, year=year)
+    for note in result.notes:
+        messages.info(request, note)
     try:
         load = store_load(
             result.tables,

@@ -114,3 +114,36 @@ def test_targets_the_wrong_way_round_for_the_polarity_are_refused(users, loaded)
     assert response.status_code == 400
     assert "must not be above the upper target" in response.content.decode()
     assert Target.objects.count() == 0
+
+
+HEADER_903 = b"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,M,01/02/2012,WBRI,UN2,,\n"
+EPISODES_903 = (
+    b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+    b"A1,01/05/2024,S,C2,N1,U1,PR1,,,,,,\n"
+)
+
+
+def _903_files() -> list[SimpleUploadedFile]:
+    return [
+        SimpleUploadedFile("header.csv", HEADER_903, "text/csv"),
+        SimpleUploadedFile("episodes.csv", EPISODES_903, "text/csv"),
+    ]
+
+
+def test_an_upload_says_which_collection_year_a_903_return_was_read_as(users, db):
+    client = client_for(users["performance_lead"])
+    html = client.post("/data/upload/", {"files": _903_files()}, follow=True).content.decode()
+    assert "SSDA903 return read as 2024/25 (from the latest date in the return" in html
+    given = {"files": _903_files(), "year": "2026"}
+    html = client.post("/data/upload/", given, follow=True).content.decode()
+    assert "SSDA903 return read as 2025/26 (the year given)" in html
+    assert "RETURN_YEAR_DIFFERS" in html
+
+
+def test_an_upload_refuses_a_collection_year_that_is_not_a_year(users, db):
+    response = client_for(users["performance_lead"]).post(
+        "/data/upload/", {"files": _903_files(), "year": "24/25"}
+    )
+    assert response.status_code == 400
+    assert "the year it ends in" in response.content.decode()
+    assert not DataLoad.objects.exists()
