@@ -2,7 +2,7 @@
 
 Each CSV file is identified by its columns, as the DfE's validator does; the XML is flattened to
 the same tables. Then, table by table: codes are checked against every supported year's list
-(old spellings such as sex 1/2 are mapped to today's M/F), dates are parsed, rows without a child
+(sex 1/2, the spelling up to 2023/24, is mapped to today's M/F), dates are parsed, rows without a child
 or a required date are refused, rows naming a child absent from the header are refused, and the
 rows are mapped to canonical tables. Episodes from more than one return (this year's and last
 year's) are merged as a later submission replacing an earlier one, and broken episode chains are
@@ -21,7 +21,8 @@ the return is older than the years read) is the one the caller gives, else the y
 date of anything that happened in the year (:data:`YEAR_DATES`: episodes, reviews, missing
 episodes, adoption and social worker dates; one max per column). The result's ``notes`` say
 which year was used and why; a given year the dates disagree with, or OC2/OC3 rows in a return
-with no such date, are warnings.
+with no such date, are warnings. Once the year is known, a header or UASC row whose SEX is
+spelt as another year's (1/2 up to 2023/24, M/F/U from 2024/25) is a warning; it is still read.
 
 Speed: a national return is about a million rows, so every step is a whole-column Polars
 operation and the common case (a clean file) takes the cheapest path: each CSV is read once with
@@ -427,6 +428,8 @@ class _Ctx:
         self.result = result
         self.wheres = {s.index: s.where for group in sources.values() for s in group}
         self.numbers: dict[int, pl.Series] = {}  # each source's child numbers, when looked up ahead
+        # The SEX of each table's rows read (SRC, ROW, SEX), checked once the year is known.
+        self.sexes: list[tuple[str, pl.DataFrame]] = []
 
     def by_source(
         self, frame: pl.DataFrame, name: str, *, level: Level, code: str, message: str, column: str | None
@@ -754,6 +757,8 @@ def _place(sources: dict[str, list[Source]], result: ReadResult, stated: int | N
     oc3 = _combined("oc3", sources, ctx, people, known)
     dated = [s.where for t, frame in (("oc2", oc2), ("oc3", oc3)) if frame.height for s in sources[t]]
     year = _year(stated, [x for x in latest if x is not None], dated, ctx)
+    if year is not None:
+        _sex_for_year(year, ctx)
     if oc2.height:
         _place_oc2(oc2, year, ctx)
     if oc3.height:
@@ -902,6 +907,7 @@ def _dedupe(df: pl.DataFrame, key: list[str], name: str, ctx: _Ctx, order: str =
 def _place_header(header: pl.DataFrame, ctx: _Ctx) -> _People:
     """Canonical people, UPNs and mothers' children; returns the children of the header."""
     header = _dedupe(header, ["CHILD"], "header", ctx)
+    ctx.sexes.append(("header", header.select(SRC, ROW, "SEX")))
     upn = pl.col("UPN")
     upn_unknown = upn.str.starts_with("UN") & upn.str.contains(r"^UN\d+$")
     person = header.select(
@@ -1039,7 +1045,33 @@ def _place_upns(rows: pl.DataFrame, ctx: _Ctx) -> None:
 
 def _sex(expr: pl.Expr) -> pl.Expr:
     # Before 2024/25 the 903 spelt sex 1 / 2; the canonical model holds M / F / U.
-    return expr.replace({"1": "M", "2": "F"})
+    return expr.replace(_SEX_NUMERIC)
+
+
+_SEX_NUMERIC = {"1": "M", "2": "F"}  # up to 2023/24
+_SEX_LETTERS = {"M": "M", "F": "F", "U": "U"}  # from 2024/25
+
+
+def _sex_for_year(year: int, ctx: _Ctx) -> None:
+    """A warning for each header and UASC row read whose SEX is spelt as in the other era of the
+    903 (1/2 up to 2023/24, M/F/U from 2024/25) than collection year ``year``'s; the value is
+    read all the same. One whole-column test per table; only rows that fail it cost more."""
+    if spec.sex_codes_numeric(year):
+        other, era, allowed = _SEX_LETTERS, "the 2024/25-and-later code", "1 or 2"
+    else:
+        other, era, allowed = _SEX_NUMERIC, "the 2023/24-and-earlier code", "M, F or U"
+    spelt = pl.Series(list(other), dtype=pl.String).implode()
+    for name, frame in ctx.sexes:
+        wrong = frame.filter(pl.col("SEX").is_in(spelt))
+        for value in sorted(wrong["SEX"].unique()):
+            ctx.by_source(
+                wrong.filter(pl.col("SEX") == value),
+                name,
+                level="warning",
+                code="SEX_CODE_FOR_YEAR",
+                message=f"SEX {value} is {era}; {_label(year)} uses {allowed}; read as {other[value]}",
+                column="SEX",
+            )
 
 
 def _ymd_direct(expr: pl.Expr) -> pl.Expr:
@@ -1290,9 +1322,11 @@ def _place_reviews(reviews: pl.DataFrame, periods: pl.DataFrame | None, ctx: _Ct
 
 
 def _place_uasc(uasc: pl.DataFrame, ctx: _Ctx) -> None:
+    uasc = _dedupe(uasc, ["CHILD"], "uasc", ctx)
+    ctx.sexes.append(("uasc", uasc.select(SRC, ROW, "SEX")))
     ctx.result.add_table(
         "ssd_immigration_status",
-        _dedupe(uasc, ["CHILD"], "uasc", ctx).select(
+        uasc.select(
             (pl.col("CHILD") + "/UASC").alias("immi_immigration_status_id"),
             pl.col("CHILD").alias("immi_person_id"),
             pl.lit("UASC").alias("immi_immigration_status"),

@@ -219,7 +219,8 @@ def test_upns_mothers_postcodes_and_oc2_outcomes_are_read_into_their_tables(tmp_
     h = _write(
         tmp_path,
         "h.csv",
-        HEADER + "1,F,01/02/2008,WBRI,A123456789012,1,01/01/2024\n2,M,01/02/2012,WBRI,UN2,0,\n",
+        # A 2023/24 return (its episodes start in 2023/24): sex spelt 2 (F) and 1 (M).
+        HEADER + "1,2,01/02/2008,WBRI,A123456789012,1,01/01/2024\n2,1,01/02/2012,WBRI,UN2,0,\n",
     )
     e = _write(
         tmp_path,

@@ -51,7 +51,9 @@ def test_the_year_given_is_used_and_a_disagreement_is_a_located_warning(tmp_path
     result = ssda903.read(_return(tmp_path / "r"), year=2024)
     assert _oc2_dates(result) == {date(2024, 3, 31)}
     assert result.notes == ["SSDA903 return read as 2023/24 (the year given)"]
-    (issue,) = result.issues
+    issue, sex = result.issues
+    # The header's sex F is 2024/25's spelling: a warning too, as the year given decides.
+    assert (sex.code, sex.file, sex.row, sex.value) == ("SEX_CODE_FOR_YEAR", "header.csv", 2, "F")
     assert (issue.level, issue.code, issue.file, issue.table, issue.row, issue.column, issue.value) == (
         "warning",
         "RETURN_YEAR_DIFFERS",
@@ -73,6 +75,7 @@ def test_a_year_given_that_the_dates_agree_with_is_not_a_warning(tmp_path):
 def test_reviews_outside_care_do_not_move_the_year(tmp_path):
     paths = _return(tmp_path / "r")
     (tmp_path / "r" / "reviews.csv").write_text(REVIEWS + "1,01/02/2010,01/01/2021,PN1\n")
+    (tmp_path / "r" / "header.csv").write_text(HEADER.replace(",F,", ",2,"))  # 2022/23's spelling
     (tmp_path / "r" / "episodes.csv").write_text(
         ",".join(COLUMNS["episodes"]) + "\n" + "1,01/05/2022,S,C2,N1,U1,PR1,01/06/2022,E11,,,,\n"
     )
@@ -97,7 +100,7 @@ def test_without_any_dated_item_the_year_is_unknown_unless_given(tmp_path):
 
 def test_read_any_passes_the_year_to_the_903_reader_and_keeps_the_notes(tmp_path):
     result = read_any(_return(tmp_path / "r"), year=2024)
-    assert [i.code for i in result.issues] == ["RETURN_YEAR_DIFFERS"]
+    assert [i.code for i in result.issues] == ["RETURN_YEAR_DIFFERS", "SEX_CODE_FOR_YEAR"]
     assert result.notes == ["SSDA903 return read as 2023/24 (the year given)"]
     assert _oc2_dates(result) == {date(2024, 3, 31)}
 
