@@ -375,7 +375,7 @@ def full_cin(data: Dataset, scale: str, repeat: int, timeout: float) -> str:
 
 FULL_HEAD = (
     "| return | scale | rows read | careboard validate (s) | careboard errors / warnings "
-    "| DfE full validation (s) | DfE rules / failed to run / skipped / rows flagged "
+    "| DfE full validation (s) | DfE rules / failed to run / skipped / issues flagged "
     "| DfE / careboard |\n|---|---|---:|---:|---:|---:|---:|---:|"
 )
 
