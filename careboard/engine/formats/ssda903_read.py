@@ -774,10 +774,12 @@ class _Latest:
     table: str
     row: int | None
     column: str
+    counts: dict[int, int]  # dated items of the table by collection year
 
 
 def _latest(name: str, df: pl.DataFrame) -> _Latest | None:
-    """One max per date column (whole-column), then the row holding the latest of them."""
+    """One max per date column (whole-column), then the row holding the latest of them; and the
+    table's dated items counted by collection year."""
     cols = [c for c in spec.COLUMNS[name] if c in YEAR_DATES and c in df.columns]
     if not df.height or not cols:
         return None
@@ -790,31 +792,61 @@ def _latest(name: str, df: pl.DataFrame) -> _Latest | None:
     if at is None:
         return None
     row = df[ROW][at] if ROW in df.columns else None
-    return _Latest(day, int(df[SRC][at]), name, row, column)
+    years = pl.concat(
+        [df.select((pl.col(c).dt.year() + (pl.col(c).dt.month() >= 4)).alias("y")) for c in cols]
+    )["y"].value_counts()
+    counts = {int(y): int(n) for y, n in years.iter_rows() if y is not None}
+    return _Latest(day, int(df[SRC][at]), name, row, column, counts)
+
+
+# A year holding fewer than this share of the busiest year's dated items is not the return's year
+# (a few mistyped or far-future dates must not decide it).
+_YEAR_SHARE = 0.25
+
+
+def _inferred_year(latest: list[_Latest]) -> tuple[int | None, int, int]:
+    """The latest collection year holding at least :data:`_YEAR_SHARE` of the busiest year's dated
+    items; with its count and the count of all dated items."""
+    counts: dict[int, int] = {}
+    for x in latest:
+        for y, n in x.counts.items():
+            counts[y] = counts.get(y, 0) + n
+    if not counts:
+        return None, 0, 0
+    busiest = max(counts.values())
+    year = max(y for y, n in counts.items() if n >= _YEAR_SHARE * busiest)
+    return year, counts[year], sum(counts.values())
 
 
 def _label(year: int) -> str:
     return f"{year - 1}/{year % 100:02d}"
 
 
+def _latest_in(latest: list[_Latest], year: int | None) -> _Latest | None:
+    """The latest of the tables' latest dates that falls in ``year`` (else the latest of all)."""
+    within = [x for x in latest if spec.year_containing(x.day) == year]
+    return max(within or latest, key=lambda x: x.day) if latest else None
+
+
 def _year(stated: int | None, latest: list[_Latest], dated: list[Where], ctx: _Ctx) -> int | None:
-    """The collection year the return is read as: ``stated`` if given, else the year of the latest
-    date the return reports (of any table, :data:`YEAR_DATES`). Says which in ``result.notes``;
-    a stated year the dates disagree with, or a year needed (``dated``: OC2/OC3 sources) but not
-    found, is a warning."""
-    last = max(latest, key=lambda x: x.day) if latest else None
-    inferred = spec.year_containing(last.day) if last is not None else None
-    where = ctx.wheres.get(last.src, Where("", last.table)) if last is not None else Where("")
-    shown = f"{last.day:%d/%m/%Y}: {last.column}, {where.file}, row {last.row}" if last else ""
+    """The collection year the return is read as: ``stated`` if given, else the latest year that
+    holds a fair share of the return's dated items (of any table, :data:`YEAR_DATES`; see
+    :func:`_inferred_year`). Says which in ``result.notes``; a stated year the dates disagree
+    with, or a year needed (``dated``: OC2/OC3 sources) but not found, is a warning."""
+    inferred, in_year, dated_items = _inferred_year(latest)
     year = stated if stated is not None else inferred
     issues = ctx.result.issues
-    if stated is not None and last is not None and inferred != stated:
+    if stated is not None and inferred is not None and inferred != stated:
+        last = _latest_in(latest, inferred)
+        assert last is not None
+        where = ctx.wheres.get(last.src, Where("", last.table))
         issues.append(
             where.issue(
                 "warning",
                 "RETURN_YEAR_DIFFERS",
-                f"read as {_label(stated)}, the year given, but the latest date in the return "
-                f"({last.day:%d/%m/%Y}) is in {_label(spec.year_containing(last.day))}",
+                f"read as {_label(stated)}, the year given, but the return's dates point to "
+                f"{_label(inferred)} ({in_year:,} of its {dated_items:,} dated items, e.g. "
+                f"{last.day:%d/%m/%Y})",
                 row=last.row,
                 column=last.column,
                 value=f"{last.day:%d/%m/%Y}",
@@ -843,8 +875,13 @@ def _year(stated: int | None, latest: list[_Latest], dated: list[Where], ctx: _C
     if stated is not None:
         ctx.result.notes.append(f"SSDA903 return read as {_label(stated)} (the year given)")
     elif year is not None:
+        last = _latest_in(latest, year)
+        assert last is not None
+        where = ctx.wheres.get(last.src, Where("", last.table))
         ctx.result.notes.append(
-            f"SSDA903 return read as {_label(year)} (from the latest date in the return, {shown})"
+            f"SSDA903 return read as {_label(year)} (from the dates in the return: {in_year:,} of "
+            f"{dated_items:,} fall in it, e.g. {last.day:%d/%m/%Y}: {last.column}, "
+            f"{where.file}, row {last.row})"
         )
     return year
 

@@ -42,8 +42,8 @@ def test_a_return_with_reviews_in_the_year_is_read_as_that_year(tmp_path):
     assert result.issues == []
     assert _oc2_dates(result) == {date(2025, 3, 31)}
     assert result.notes == [
-        "SSDA903 return read as 2024/25 (from the latest date in the return, 30/01/2025: "
-        "REVIEW, reviews.csv, row 3)"
+        "SSDA903 return read as 2024/25 (from the dates in the return: 2 of 3 fall in it, "
+        "e.g. 30/01/2025: REVIEW, reviews.csv, row 3)"
     ]
 
 
@@ -116,3 +116,16 @@ def test_oc2_items_survive_write_read_write_when_no_episode_dates_fall_in_the_ye
     second = ssda903.write(back.dataset(), tmp_path / "b", year=2025)
     for a, b in zip(first, second, strict=True):
         assert a.read_text() == b.read_text(), a.name
+
+
+def test_a_few_stray_future_dates_do_not_move_the_year(tmp_path):
+    # Eight reviews in 2024/25 and one mistyped as 2052: the return is still 2024/25.
+    rows = "".join(f"1,01/02/2010,{d:02d}/0{m}/2024,PN1\n" for d in (3, 9) for m in (5, 6, 7, 8))
+    folder = tmp_path / "r"
+    paths = _return(folder)
+    (folder / "reviews.csv").write_text(
+        ",".join(COLUMNS["reviews"]) + "\n" + rows + "1,01/02/2010,30/01/2052,PN1\n"
+    )
+    result = ssda903.read(paths)
+    assert _oc2_dates(result) == {date(2025, 3, 31)}
+    assert result.notes[0].startswith("SSDA903 return read as 2024/25 (from the dates in the return: 8 of 10")

@@ -133,7 +133,7 @@ def _903_files() -> list[SimpleUploadedFile]:
 def test_an_upload_says_which_collection_year_a_903_return_was_read_as(users, db):
     client = client_for(users["performance_lead"])
     html = client.post("/data/upload/", {"files": _903_files()}, follow=True).content.decode()
-    assert "SSDA903 return read as 2024/25 (from the latest date in the return" in html
+    assert "SSDA903 return read as 2024/25 (from the dates in the return" in html
     given = {"files": _903_files(), "year": "2026"}
     html = client.post("/data/upload/", given, follow=True).content.decode()
     assert "SSDA903 return read as 2025/26 (the year given)" in html
