@@ -43,6 +43,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "write_commentary": frozenset({R.PERFORMANCE_LEAD}),
     "sign_off_month": frozenset({R.PERFORMANCE_LEAD}),
     "view_audit": frozenset({R.ADMINISTRATOR}),
+    # list, create, change the role and scope of, deactivate and reactivate users
+    "manage_users": frozenset({R.ADMINISTRATOR}),
     # the monthly improvement summary (aggregate); which audience is bounded by REPORT_AUDIENCES
     "download_report": frozenset(_EVERYONE - {R.ADMINISTRATOR}),
 }

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 from django.views.static import serve
 
+from careboard.web.accounts import users
 from careboard.web.accounts import views as accounts
 from careboard.web.audit import views as audit
 from careboard.web.children import views as children
@@ -43,6 +44,11 @@ urlpatterns = [
     path("reports/", reports.reports, name="reports"),
     path("reports/download/", reports.download, name="report_download"),
     path("audit/", audit.trail, name="audit_trail"),
+    path("users/", users.user_list, name="users"),
+    path("users/new/", users.user_create, name="user_create"),
+    path("users/<int:user_id>/", users.user_edit, name="user_edit"),
+    path("users/<int:user_id>/deactivate/", users.user_deactivate, name="user_deactivate"),
+    path("users/<int:user_id>/reactivate/", users.user_reactivate, name="user_reactivate"),
     # The application's own CSS, served by Django so the embedded default needs no web server.
     re_path(
         r"^static/(?P<path>.*)$", login_not_required(serve), {"document_root": STATIC_DIR}, name="static"

@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, get_resolver, reverse
 
-from careboard.web.accounts.models import Role
+from careboard.web.accounts.models import Role, User
 from careboard.web.audit.models import AuditEvent
 from careboard.web.data import closing
 from tests.web.conftest import client_for
@@ -82,6 +82,11 @@ MATRIX: dict[str, tuple[dict[str, object], str, dict[str, str], dict[Role, int],
     "targets": ({}, "get", {}, statuses({R.PERFORMANCE_LEAD}), 302),
     "target_edit": ({"indicator_id": "TV01"}, "get", {}, statuses({R.PERFORMANCE_LEAD}), 302),
     "audit_trail": ({}, "get", {}, statuses({R.ADMINISTRATOR}), 302),
+    "users": ({}, "get", {}, statuses({R.ADMINISTRATOR}), 302),
+    "user_create": ({}, "get", {}, statuses({R.ADMINISTRATOR}), 302),
+    "user_edit": ({"user_id": "USER"}, "get", {}, statuses({R.ADMINISTRATOR}), 302),
+    "user_deactivate": ({"user_id": "USER"}, "post", {}, statuses({R.ADMINISTRATOR}, 302), 302),
+    "user_reactivate": ({"user_id": "USER"}, "post", {}, statuses({R.ADMINISTRATOR}, 302), 302),
     "reports": ({}, "get", {}, statuses(ALL - {R.ADMINISTRATOR}), 302),
     # the board's edition: every figure, so not for elected members nor caseholders
     "report_download": (
@@ -97,8 +102,9 @@ MATRIX: dict[str, tuple[dict[str, object], str, dict[str, str], dict[Role, int],
 
 @pytest.fixture
 def closed(loaded):
-    """February 2026 closed, for the month pages."""
+    """February 2026 closed, for the month pages, and a user for the user pages to act on."""
     closing.close_month(date(2026, 2, 28), "pat")
+    User.objects.create_user("target", role=R.TEAM_MANAGER, team_ids=["T1"])
     return loaded
 
 
@@ -120,7 +126,8 @@ def row_counts() -> dict[str, int]:
 
 
 def _url(name: str, kwargs: dict[str, object], load_id: int) -> str:
-    resolved = {k: (load_id if v == "LOAD" else v) for k, v in kwargs.items()}
+    ids = {"LOAD": load_id, "USER": User.objects.get(username="target").pk}
+    resolved = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in kwargs.items()}
     return reverse(name, kwargs=resolved)
 
 
