@@ -169,8 +169,7 @@ England. This table compares one reporting year (1 April to 31 March; counts at 
 workforce at 30 September, as the DfE does) of a generated council with England's published
 figures, which are bundled in `careboard/engine/generate/england.csv` with their sources.
 Measures are computed by the indicator catalogue (`careboard.engine.indicators`), the same code as
-the scorecard; CLA03 (stability over two years) is computed in
-`careboard/engine/generate/calibration.py` because the catalogue does not have it.
+the scorecard (CLA03, stability over two years, is `cla_placement_stability_2y`).
 
 Regenerate this page with:
 

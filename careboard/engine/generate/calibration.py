@@ -1,8 +1,7 @@
 """Calibration: the generated council's key measures against England.
 
 Measures are computed with the indicator catalogue (:mod:`careboard.engine.indicators`), the same
-code the scorecard uses, except CLA03 (placement stability over two years), which the catalogue
-does not have and is computed here. England's figures are bundled in ``england.csv`` (from the DfE
+code the scorecard uses. England's figures are bundled in ``england.csv`` (from the DfE
 releases named there), so nothing outside the package is read at run time.
 
 A measure passes when the generated value is within 15% (relative) of England's, or within three
@@ -18,8 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Literal
-
-import polars as pl
 
 from careboard.engine.indicators.catalogue import catalogue
 from careboard.engine.indicators.core import Period, PeriodKind, compute, population_at
@@ -87,12 +84,8 @@ def calibrate(data: Dataset, year_end: date) -> list[Result]:
     for m in MEASURES:
         as_at = september if m.at_30_september else year_end
         period = Period.ending(m.period, as_at)
-        if m.id == "cla_placement_stability_2y":
-            num, den = stability_two_years(data, as_at)
-            value = 100 * num / den if den else None
-        else:
-            row = compute(catalogue()[m.id], data, period).row(0, named=True)
-            num, den, value = row["numerator"], row["denominator"], row["value"]
+        row = compute(catalogue()[m.id], data, period).row(0, named=True)
+        num, den, value = row["numerator"], row["denominator"], row["value"]
         population = population_at(data, as_at) if m.kind == "rate" else None
         tolerance, rule = _tolerance(m.kind, targets[m.id], den, population)
         results.append(Result(m, value, num, den, targets[m.id], tolerance, rule))
@@ -112,40 +105,6 @@ def _tolerance(kind: Kind, expected: float, den: float | None, population: int |
     else:
         return relative, "15%"
     return (3 * se, "3 SE") if 3 * se > relative else (relative, "15%")
-
-
-def stability_two_years(data: Dataset, as_at: date) -> tuple[int, int]:
-    """CLA03: children looked after at ``as_at`` continuously for 2 years or more, and how many of
-    them had 3 or more placements (T0-T4 temporary placements excluded) in those 2 years."""
-    two_years_ago = date(as_at.year - 2, as_at.month, min(as_at.day, 28))
-    episodes = data["ssd_cla_episodes"]
-    open_now = episodes.filter(
-        (pl.col("clae_cla_episode_start_date") <= as_at)
-        & (
-            pl.col("clae_cla_episode_ceased_date").is_null()
-            | (pl.col("clae_cla_episode_ceased_date") > as_at)
-        )
-    )
-    cohort = (
-        open_now.filter(pl.col("clae_entered_care_date") <= two_years_ago)
-        .select(person_id="clae_person_id", cla_id="clae_cla_id")
-        .unique()
-    )
-    placements = (
-        data["ssd_cla_placement"]
-        .filter(
-            (pl.col("clap_cla_placement_start_date") <= as_at)
-            & (
-                pl.col("clap_cla_placement_end_date").is_null()
-                | (pl.col("clap_cla_placement_end_date") > two_years_ago)
-            )
-            & ~pl.col("clap_cla_placement_type").is_in(["T0", "T1", "T2", "T3", "T4"]).fill_null(False)
-        )
-        .group_by(person_id="clap_person_id")
-        .agg(placements=pl.len())
-    )
-    counted = cohort.join(placements, on="person_id", how="left")
-    return int((counted["placements"].fill_null(0) >= 3).sum()), counted.height
 
 
 def markdown(results: list[Result], *, seed: int | None, population: int | None, year_end: date) -> str:

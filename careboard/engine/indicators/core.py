@@ -21,7 +21,7 @@ from careboard.engine.calendar import add_months, month_ends
 from careboard.engine.store import Dataset
 
 PeriodKind = Literal["snapshot", "rolling12", "ytd", "month"]
-Unit = Literal["percent", "rate_per_10k", "count", "days", "per_fte", "fte"]
+Unit = Literal["percent", "rate_per_10k", "count", "days", "per_fte", "fte", "score"]
 Polarity = Literal["higher_is_better", "lower_is_better", "target_range", "context"]
 By = Literal["team", "worker"]
 
@@ -556,7 +556,7 @@ def _aggregate(
     both = pl.col("in_numerator") & pl.col("in_denominator")
     if ind.unit in ("count", "fte", "rate_per_10k"):
         numerator = pl.col("num_weight").filter(pl.col("in_numerator")).sum()
-    elif ind.unit in ("days", "per_fte"):  # an average over the denominator's rows
+    elif ind.unit in ("days", "per_fte", "score"):  # an average over the denominator's rows
         numerator = pl.col("num_weight").filter(pl.col("in_denominator")).sum()
     else:
         numerator = pl.col("num_weight").filter(both).sum()
@@ -581,7 +581,7 @@ def _aggregate(
     value: pl.Expr
     if ind.unit == "percent":
         value = pl.when(den > 0).then(100.0 * num / den)
-    elif ind.unit in ("days", "per_fte"):
+    elif ind.unit in ("days", "per_fte", "score"):
         value = pl.when(den > 0).then(num / den)
     elif ind.unit == "rate_per_10k":  # the population is the council's: no rate for a team
         agg = agg.join(_population_frame(data, periods), on="period_end", how="left")

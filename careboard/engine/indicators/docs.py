@@ -25,6 +25,7 @@ UNITS = {
     "days": "days (average)",
     "per_fte": "per FTE",
     "fte": "FTE",
+    "score": "mean score",
 }
 
 

@@ -46,6 +46,7 @@ _UNIT_LABEL = {
     "days": "days",
     "per_fte": "per FTE",
     "fte": "FTE",
+    "score": "mean score",
 }
 
 

@@ -24,7 +24,7 @@ def value(v: float | None, unit: str) -> str:
         return f"{v:,.0f}"
     if unit == "days":
         return f"{v:,.1f} days"
-    return f"{v:,.1f}"  # per_fte, fte
+    return f"{v:,.1f}"  # per_fte, fte, score
 
 
 def count(v: float | None) -> str:
@@ -60,6 +60,7 @@ def unit_name(unit: str) -> str:
         "days": "average days",
         "per_fte": "per full-time equivalent",
         "fte": "full-time equivalents",
+        "score": "mean score",
     }.get(unit, unit)
 
 

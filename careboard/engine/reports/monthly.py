@@ -319,7 +319,7 @@ def withheld_in_breakdown(
         [
             suppression.Cell(
                 key=_team_key(g),
-                size=d if unit in ("percent", "days", "per_fte") else n,
+                size=d if unit in ("percent", "days", "per_fte", "score") else n,
                 withheld=suppression.primary(unit, n, d),
             )
             for g, n, d in shown

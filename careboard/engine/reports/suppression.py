@@ -35,7 +35,7 @@ def primary(unit: Unit, numerator: float | None, denominator: float | None) -> b
     if unit == "percent":
         rest = None if numerator is None or denominator is None else denominator - numerator
         return is_small(numerator) or is_small(rest)
-    if unit == "days":
+    if unit in ("days", "score"):
         # an average over a handful of children describes each of them
         return is_small(denominator)
     if unit == "per_fte":

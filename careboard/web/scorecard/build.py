@@ -103,7 +103,7 @@ def _texts(line: Line, suppress: bool) -> dict[str, Any]:
         for v in line.series
     ]
     rag = (cur.rag if cur else "") if not now["suppressed"] else ""
-    with_den = unit in ("percent", "days", "per_fte")
+    with_den = unit in ("percent", "days", "per_fte", "score")
     return {
         **now,
         "count": f"{now['numerator']} of {now['denominator']}" if with_den else now["numerator"],

@@ -9,7 +9,6 @@ from careboard.engine.generate.calibration import (
     _tolerance,
     calibrate,
     england,
-    stability_two_years,
 )
 from careboard.engine.store import Dataset
 
@@ -28,7 +27,7 @@ def test_small_counts_widen_the_tolerance_to_three_standard_errors():
     assert (narrow, rule) == (1.5, "15%")
 
 
-def test_two_year_stability_counts_children_in_care_two_years_with_three_placements():
+def test_two_year_stability_is_the_catalogues_count_of_children_in_care_2_years_with_3_placements():
     episodes = pl.DataFrame(
         {
             "clae_person_id": ["A", "B", "C"],
@@ -49,7 +48,9 @@ def test_two_year_stability_counts_children_in_care_two_years_with_three_placeme
         }
     )
     data = Dataset({"ssd_cla_episodes": episodes, "ssd_cla_placement": placements})
-    assert stability_two_years(data, date(2026, 3, 31)) == (1, 2)
+    results = calibrate(data, date(2026, 3, 31))
+    result = next(r for r in results if r.measure.id == "cla_placement_stability_2y")
+    assert (result.numerator, result.denominator, result.value) == (1, 2, 50.0)
 
 
 @pytest.mark.slow

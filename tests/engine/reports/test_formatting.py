@@ -11,6 +11,7 @@ from careboard.engine.reports import formatting as fmt
         (1204.0, "count", "1,204"),
         (45.24, "days", "45.2 days"),
         (17.06, "per_fte", "17.1"),
+        (13.54, "score", "13.5"),
         (None, "percent", "-"),
     ],
 )

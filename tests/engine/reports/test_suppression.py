@@ -43,6 +43,8 @@ def test_a_rate_on_a_small_count_is_withheld():
 def test_an_average_over_a_few_children_is_withheld():
     assert primary("days", 300, 3)
     assert not primary("days", 300, 30)
+    assert primary("score", 40, 3)  # a mean score of three children describes each of them
+    assert not primary("score", 400, 30)
 
 
 def test_secondary_suppression_withholds_the_next_smallest_cell_when_one_is_withheld():

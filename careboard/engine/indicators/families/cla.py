@@ -738,6 +738,137 @@ def cla_immunisations(data: Dataset, periods: Sequence[Period], settings: Settin
     return allocated_rows(data, rows)
 
 
+# --- emotional and behavioural health (SDQ) -----------------------------------------------------------
+
+_SDQ_MIN_AGE, _SDQ_MAX_AGE = 4, 16  # DfE SSDA903: children aged 4 to 16 at 31 March
+
+
+def _sdq_cohort(data: Dataset, periods: Sequence[Period]) -> pl.DataFrame:
+    """Children looked after continuously for 12 months+ at each period end, aged 4 to 16 on that date,
+    with their latest SDQ *score* completed in the 12 months to the period end (sdq_date, sdq_score;
+    null when none) and the latest no-score reason in those months (sdq_reason)."""
+    cohort = _cohort_12_months(data, periods).filter(
+        pl.col("age").is_between(_SDQ_MIN_AGE, _SDQ_MAX_AGE).fill_null(False)
+    )
+    sdq = data["ssd_sdq_scores"].select(
+        person_id="csdq_person_id",
+        sdq_id="csdq_table_id",
+        date="csdq_sdq_completed_date",
+        reason="csdq_sdq_reason",
+        score="csdq_sdq_score",
+    )
+    window_start = add_months_expr(PERIOD_END, -12) + timedelta(days=1)  # as Period.ending("rolling12")
+    in_year = (
+        cohort.select("person_id", "period_end")
+        .join(sdq.filter(pl.col("date").is_not_null()), on="person_id", how="inner")
+        .filter(pl.col("date").is_between(window_start, PERIOD_END))
+        .sort("date", "sdq_id")
+    )
+    scored = (
+        in_year.filter(pl.col("score").is_not_null())
+        .group_by("person_id", "period_end")
+        .agg(sdq_date=pl.col("date").last(), sdq_score=pl.col("score").last())
+    )
+    reasons = (
+        in_year.filter(pl.col("score").is_null() & pl.col("reason").is_not_null())
+        .group_by("person_id", "period_end")
+        .agg(sdq_reason=pl.col("reason").last())
+    )
+    return cohort.join(scored, on=["person_id", "period_end"], how="left").join(
+        reasons, on=["person_id", "period_end"], how="left"
+    )
+
+
+def _sdq_band(score: pl.Expr) -> pl.Expr:
+    """The SDQ total difficulties band: 0-13 normal, 14-16 borderline, 17-40 cause for concern."""
+    return (
+        pl.when(score >= 17)
+        .then(pl.lit("concern"))
+        .when(score >= 14)
+        .then(pl.lit("borderline"))
+        .when(score.is_not_null())
+        .then(pl.lit("normal"))
+    )
+
+
+@indicator_periods(
+    id="cla_sdq_completed",
+    title="Children in care 12 months+ aged 4-16 with an SDQ score in the year (%)",
+    area=AREA,
+    definition=(
+        "Children looked after continuously for 12 months or more at the period end and aged 4 to 16 "
+        "on that date (the DfE SSDA903 SDQ cohort, taken at every period end rather than only at 31 "
+        "March): the percentage with a Strengths and Difficulties Questionnaire score "
+        "(ssd_sdq_scores, score recorded) completed in the 12 months to the period end (a rolling-12-"
+        "month analogue of the DfE's 'in the year'). An SDQ recorded with a reason (SDQ1-SDQ5) "
+        "instead of a score does not count; the children without a score are the worklist. "
+        "done_date is the latest scored SDQ."
+    ),
+    numerator="Children in the cohort with an SDQ score completed in the 12 months",
+    denominator="Children aged 4-16 looked after continuously for 12 months+ at the period end",
+    unit="percent",
+    polarity="higher_is_better",
+    period_kind="snapshot",
+    timescale="DfE SSDA903 (OC2): a Strengths and Difficulties Questionnaire score each year for each child",
+    timescale_ref=None,
+    national_ref=None,
+    lower=70.0,
+    upper=85.0,
+)
+def cla_sdq_completed(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    rows = _sdq_cohort(data, periods).select(
+        "person_id",
+        "period_end",
+        item_id="cla_id",
+        in_numerator=pl.col("sdq_score").is_not_null(),
+        done_date="sdq_date",
+        x_sdq_score="sdq_score",
+        x_sdq_reason="sdq_reason",
+    )
+    return allocated_rows(data, rows)
+
+
+@indicator_periods(
+    id="cla_sdq_average",
+    title="Average SDQ score of children in care 12 months+ aged 4-16",
+    area=AREA,
+    definition=(
+        "The mean Strengths and Difficulties Questionnaire total difficulties score (0-40) of the "
+        "children in the SDQ cohort (looked after continuously for 12 months or more at the period "
+        "end, aged 4 to 16 on that date) who have a score completed in the 12 months to the period "
+        "end, taking each child's latest score in those months; children without a score are left "
+        "out. A lower score is better. For reading a child's score: 0-13 normal, 14-16 borderline, "
+        "17 or more a cause for concern (x_sdq_band); the default targets follow those bands: green "
+        "at 13 or below, red above 17."
+    ),
+    numerator="Sum of the children's latest SDQ scores",
+    denominator="Children in the cohort with an SDQ score completed in the 12 months",
+    unit="score",
+    polarity="lower_is_better",
+    period_kind="snapshot",
+    timescale="",
+    timescale_ref=None,
+    national_ref=None,
+    lower=17.0,
+    upper=13.0,
+)
+def cla_sdq_average(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    rows = (
+        _sdq_cohort(data, periods)
+        .filter(pl.col("sdq_score").is_not_null())
+        .select(
+            "person_id",
+            "period_end",
+            item_id="cla_id",
+            num_weight=pl.col("sdq_score").cast(pl.Float64),
+            done_date="sdq_date",
+            x_sdq_score="sdq_score",
+            x_sdq_band=_sdq_band(pl.col("sdq_score")),
+        )
+    )
+    return allocated_rows(data, rows)
+
+
 # --- education, assessment ---------------------------------------------------------------------------
 
 
@@ -845,14 +976,47 @@ def cla_assessed(data: Dataset, periods: Sequence[Period], settings: Settings) -
     upper=9.0,
 )
 def cla_stability_short(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
-    cla = looked_after_in(data, periods)
-    year_start = add_months_expr(PERIOD_END, -12) + timedelta(days=1)  # as Period.ending("rolling12")
+    return _placements_in_years(data, looked_after_in(data, periods), 12, settings)
+
+
+@indicator_periods(
+    id="cla_placement_stability_2y",
+    title="Children in care 2 years+ with 3 or more placements in 2 years (%)",
+    area=AREA,
+    definition=(
+        "Of the children looked after at the period end who had been looked after continuously for 2 "
+        "years or more (entered care on or before the date 24 months before the period end), the "
+        "percentage who had 3 or more placements in the 2 years to the period end (placements in "
+        "progress at any time in those 2 years, counted as for the 12-month measure: temporary "
+        "placements T0-T4 not counted, a new placement with the same carer counts). As the DfE's "
+        "placement stability measure over two years (CLA03), at any period end."
+    ),
+    numerator="Children in the cohort with 3+ placements in the 2 years",
+    denominator="Children looked after at the period end continuously for 2 years+",
+    unit="percent",
+    polarity="lower_is_better",
+    period_kind="snapshot",
+    timescale="",
+    timescale_ref=None,
+    national_ref="CLA03",
+    lower=27.0,
+    upper=20.0,
+)
+def cla_stability_two_years(data: Dataset, periods: Sequence[Period], settings: Settings) -> pl.DataFrame:
+    cohort = looked_after_in(data, periods).filter(pl.col("entered") <= add_months_expr(PERIOD_END, -24))
+    return _placements_in_years(data, cohort, 24, settings)
+
+
+def _placements_in_years(data: Dataset, cla: pl.DataFrame, months: int, settings: Settings) -> pl.DataFrame:
+    """Rows for ``cla`` (looked after at each period end): numerator with 3+ placements in progress at
+    any time in the ``months`` to the period end, in any period of care, temporary types left out."""
+    window_start = add_months_expr(PERIOD_END, -months) + timedelta(days=1)  # as Period.ending("rolling12")
     counted = (
         cla.select("person_id", "period_end")
         .join(placements(data), on="person_id", how="inner")
         .filter(
             (pl.col("start") <= PERIOD_END)
-            & (pl.col("end").is_null() | (pl.col("end") > year_start))
+            & (pl.col("end").is_null() | (pl.col("end") > window_start))
             & ~pl.col("type").is_in(settings.temporary_placement_types).fill_null(False)
         )
         .group_by("person_id", "period_end")

@@ -702,3 +702,136 @@ def test_a_monthly_series_counts_each_visit_in_the_month_it_was_judged() -> None
         (D("2024-04-30"), 1.0, 1.0, 100.0),
         (D("2024-05-31"), 0.0, 1.0, 0.0),
     ]
+
+
+def test_two_year_stability_counts_placements_in_two_years_of_children_in_care_two_years() -> None:
+    data = dataset(
+        ssd_cla_episodes=[
+            episode("t1", "T1", "2022-01-01"),
+            episode("t2", "T2", "2023-03-31"),  # exactly 2 years at the period end: in the cohort
+            episode("t3", "T3", "2023-04-01"),  # a day short of 2 years: left out
+            episode("t4", "T4", "2022-01-01"),
+        ],
+        ssd_cla_placement=[
+            placement("a", "t1", "2022-01-01", "2023-03-31"),  # ended the day the 2 years began
+            placement("b", "t1", "2023-03-31", "2024-01-01"),
+            placement("c", "t1", "2024-01-01"),
+            placement("d", "t2", "2023-03-31", "2023-06-01"),
+            placement("e", "t2", "2023-06-01", "2024-06-01"),
+            placement("f", "t2", "2024-06-01"),
+            placement("g", "t3", "2023-04-01", "2023-05-01"),
+            placement("h", "t3", "2023-05-01", "2023-06-01"),
+            placement("i", "t3", "2023-06-01"),
+            placement("j", "t4", "2022-01-01", "2024-01-01"),
+            placement("k", "t4", "2024-01-01", "2024-01-03", kind="T1"),  # temporary: not counted
+            placement("l", "t4", "2024-01-03"),
+        ],
+    )
+    period = Period.ending("snapshot", END)
+    frame = INDICATORS["cla_placement_stability_2y"].rows(data, period, Settings()).sort("person_id")
+    assert frame.select("person_id", "in_numerator", "x_placements").rows() == [
+        ("t1", False, 2),
+        ("t2", True, 3),
+        ("t4", False, 2),
+    ]
+    assert value("cla_placement_stability_2y", data, period) == pytest.approx(100 / 3)
+    # the 12-month measure on the same children counts only the last year's placements
+    assert value("cla_placement_stability_short", data, period) == pytest.approx(0.0)
+
+
+def sdq(
+    sid: str, person_id: str, on: str, score: int | None = None, reason: str | None = None
+) -> dict[str, Any]:
+    return {
+        "csdq_table_id": sid,
+        "csdq_person_id": person_id,
+        "csdq_sdq_completed_date": D(on),
+        "csdq_sdq_reason": reason,
+        "csdq_sdq_score": score,
+    }
+
+
+def _sdq_children() -> dict[str, list[dict[str, Any]]]:
+    return {
+        "ssd_person": [
+            person("q1", "2015-06-01"),
+            person("q2", "2012-01-01"),
+            person("q3", "2010-01-01"),
+            person("q4", "2008-03-31"),  # 17 on the period end: too old
+            person("q5", "2008-04-01"),  # 16 on the period end: in the cohort
+            person("q6", "2021-04-01"),  # 3 on the period end: too young
+            person("q7", "2014-01-01"),
+        ],
+        "ssd_cla_episodes": [
+            *(episode(p, p.upper(), "2023-01-01") for p in ("q1", "q2", "q3", "q4", "q5", "q6")),
+            episode("q7", "Q7", "2024-04-01"),  # looked after under 12 months: not in the cohort
+        ],
+    }
+
+
+def test_sdq_completion_counts_children_in_care_12_months_aged_4_to_16_with_a_score_in_the_year() -> None:
+    data = dataset(
+        **_sdq_children(),
+        ssd_sdq_scores=[
+            sdq("s1", "q1", "2024-04-01", score=12),  # first day of the 12 months
+            sdq("s2", "q2", "2024-03-31", score=20),  # the day before: too old
+            sdq("s3", "q3", "2024-10-01", reason="SDQ2"),  # a reason instead of a score
+            sdq("s4", "q4", "2024-10-01", score=18),
+            sdq("s5", "q5", "2025-03-31", score=15),
+            sdq("s6", "q6", "2024-10-01", score=5),
+            sdq("s7", "q7", "2024-10-01", score=9),
+            sdq("s8", "q1", "2025-04-01", score=30),  # after the period end
+        ],
+    )
+    period = Period.ending("snapshot", END)
+    frame = INDICATORS["cla_sdq_completed"].rows(data, period, Settings()).sort("person_id")
+    assert frame.select("person_id", "in_numerator", "done_date", "x_sdq_score", "x_sdq_reason").rows() == [
+        ("q1", True, D("2024-04-01"), 12, None),
+        ("q2", False, None, None, None),
+        ("q3", False, None, None, "SDQ2"),
+        ("q5", True, D("2025-03-31"), 15, None),
+    ]
+    assert value("cla_sdq_completed", data, period) == pytest.approx(50.0)
+    # a month later: q5 turned 17 on 1 April and left; q6 turned 4 and q7 reached 12 months in care,
+    # both with a score in the year; q1's score of April 2025 replaces the one now over a year old
+    later = INDICATORS["cla_sdq_completed"].rows(data, Period.ending("snapshot", D("2025-04-30")), Settings())
+    assert later.sort("person_id").select("person_id", "in_numerator", "x_sdq_score").rows() == [
+        ("q1", True, 30),
+        ("q2", False, None),
+        ("q3", False, None),
+        ("q6", True, 5),
+        ("q7", True, 9),
+    ]
+
+
+def test_sdq_average_is_the_mean_of_each_childs_latest_score_in_the_year() -> None:
+    data = dataset(
+        **_sdq_children(),
+        ssd_sdq_scores=[
+            sdq("s1", "q1", "2024-05-01", score=20),
+            sdq("s2", "q1", "2025-01-10", score=10),  # latest: replaces 20
+            sdq("s3", "q2", "2024-09-01", score=17),
+            sdq("s4", "q2", "2025-02-01", reason="SDQ1"),  # a later reason does not replace the score
+            sdq("s5", "q3", "2024-10-01", reason="SDQ4"),  # no score: left out
+            sdq("s6", "q4", "2024-10-01", score=40),  # 17: left out
+        ],
+    )
+    period = Period.ending("snapshot", END)
+    frame = INDICATORS["cla_sdq_average"].rows(data, period, Settings()).sort("person_id")
+    assert frame.select("person_id", "num_weight", "den_weight", "x_sdq_band").rows() == [
+        ("q1", 10.0, 1.0, "normal"),
+        ("q2", 17.0, 1.0, "concern"),
+    ]
+    out = compute(INDICATORS["cla_sdq_average"], data, period)
+    assert out.select("numerator", "denominator", "value").row(0) == (27.0, 2.0, 13.5)
+
+
+def test_sdq_indicators_without_any_sdq_rows() -> None:
+    data = dataset(**_sdq_children())
+    period = Period.ending("snapshot", END)
+    assert rows("cla_sdq_completed", data, period) == [
+        row(p, p.upper(), False, None, None, None) for p in ("q1", "q2", "q3", "q5")
+    ]
+    assert value("cla_sdq_completed", data, period) == pytest.approx(0.0)
+    assert INDICATORS["cla_sdq_average"].rows(data, period, Settings()).height == 0
+    assert value("cla_sdq_average", data, period) is None
