@@ -282,3 +282,17 @@ def test_removing_a_non_administrator_never_trips_the_rule(users):
     users[R.ADMINISTRATOR].save()
     with transaction.atomic():
         assert removes_last_admin(users[R.TEAM_MANAGER], role="auditor", active=False) is False
+
+
+def test_the_users_pages_have_no_inline_script_or_style(users, loaded):
+    client = client_for(users[R.ADMINISTRATOR])
+    created = client.post(reverse("user_create"), {"username": "lee", "role": "auditor"})
+    pages = [
+        client.get(u)
+        for u in (reverse("users"), reverse("user_create"), reverse("user_edit", args=[users[R.IRO].pk]))
+    ]
+    for response in [created, *pages]:
+        html = response.content.decode()
+        assert "<script" not in html and "style=" not in html and "<style" not in html
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert response["Cache-Control"] == "no-store"
