@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import polars as pl
 import pytest
+
+from careboard.web.accounts.models import User
+from careboard.web.data import loads
+from tests.web import factories
+from tests.web.conftest import PERSONAS
 
 # The session's one chromium (``browser``) and the axe-core scan (``axe_violations``) are in
 # tests/conftest.py, shared with the engine's report tests.
 
 PASSWORD = "a long test passphrase 42"
+
+
+def load_council(tables: dict[str, pl.DataFrame] | None = None) -> None:
+    """The small test council as the current load, and one user per persona (password PASSWORD)."""
+    loads.store_load(tables or factories.tables(), [], files=["tiny"], by_name="test")
+    for role, extra in PERSONAS.items():
+        User.objects.create_user(str(role), password=PASSWORD, role=role, **extra)
 
 
 @pytest.fixture

@@ -5,12 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from careboard.web.accounts.models import User
-from careboard.web.data import loads
 from tests.conftest import axe_violations
 from tests.web import factories
-from tests.web.browser.conftest import PASSWORD, sign_in
-from tests.web.conftest import PERSONAS
+from tests.web.browser.conftest import load_council, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,9 +17,7 @@ def council(transactional_db):
     tables = factories.tables()
     # W1's child C1 was last visited on 20 January: overdue by 15 March
     tables["ssd_cin_visits"] = tables["ssd_cin_visits"].filter(pl.col("cinv_cin_visit_id") == "V1")
-    loads.store_load(tables, [], files=["tiny"], by_name="test")
-    for role, extra in PERSONAS.items():
-        User.objects.create_user(str(role), password=PASSWORD, role=role, **extra)
+    load_council(tables)
 
 
 def test_a_board_member_reads_the_scorecard(page, live_server, council):

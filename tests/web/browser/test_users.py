@@ -7,20 +7,15 @@ import pytest
 
 from careboard.web.accounts.models import User
 from careboard.web.audit.models import AuditEvent
-from careboard.web.data import loads
 from tests.conftest import axe_violations
-from tests.web import factories
-from tests.web.browser.conftest import PASSWORD, sign_in
-from tests.web.conftest import PERSONAS
+from tests.web.browser.conftest import load_council, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def council(transactional_db):
-    loads.store_load(factories.tables(), [], files=["tiny"], by_name="test")
-    for role, extra in PERSONAS.items():
-        User.objects.create_user(str(role), password=PASSWORD, role=role, **extra)
+    load_council()
 
 
 def test_an_administrator_creates_a_team_manager_who_then_signs_in(page, live_server, council):
