@@ -8,7 +8,7 @@ code saying why it is unknown). Each writer takes them from here so the returns 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 import polars as pl
@@ -18,6 +18,7 @@ from careboard.engine.schema import table
 Data = Mapping[str, pl.DataFrame]
 
 UPN_TYPE = "Unique Pupil Number"  # ssd_linked_identifiers.link_identifier_type of a UPN
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # a UPN's check letter for remainders 0-22 (no I, O, S)
 LA_NUMBER_UNKNOWN = "000"
 
 
@@ -95,3 +96,73 @@ def upns_at(data: Data, day: date) -> pl.DataFrame:
         .rename({"link_person_id": "person_id"})
         .sort("person_id")
     )
+
+
+# The DfE check letter of a UPN, as whole-column Polars expressions (the generator makes UPNs
+# with it, the readers check them with it).
+
+
+def _b36_table(values: Callable[[int], int | None]) -> pl.Series:
+    return pl.Series([values(v) for v in range(36)], dtype=pl.Int64)
+
+
+_LETTER = {c: i for i, c in enumerate(UPN_LETTERS)}
+_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# A character's value by its base-36 value: a check letter's place (A = 0 ... Z = 22, none for
+# digits and I, O, S), and a 13th character's (a digit itself, a letter its place).
+_FIRST = _b36_table(lambda v: _LETTER.get(_B36[v]))
+_LAST = _b36_table(lambda v: v if v < 10 else _LETTER.get(_B36[v]))
+# The weighted sum (weights 2 to 12) of characters 2-12 in three lookups: of the first four
+# digits (weights 2-5), the next four (6-9) and the last three (10-12).
+_CHUNKS = [
+    (
+        10**7,
+        10**4,
+        pl.Series(
+            [sum(int(d) * w for d, w in zip(f"{n:04d}", range(2, 6), strict=True)) for n in range(10**4)]
+        ),
+    ),
+    (
+        10**3,
+        10**4,
+        pl.Series(
+            [sum(int(d) * w for d, w in zip(f"{n:04d}", range(6, 10), strict=True)) for n in range(10**4)]
+        ),
+    ),
+    (
+        1,
+        10**3,
+        pl.Series(
+            [sum(int(d) * w for d, w in zip(f"{n:03d}", range(10, 13), strict=True)) for n in range(10**3)]
+        ),
+    ),
+]
+
+
+def _char_value(char: pl.Expr, table: pl.Series) -> pl.Expr:
+    return pl.lit(table).gather(char.str.to_integer(base=36, strict=False))
+
+
+def upn_check_value(upn: pl.Expr, number: pl.Expr | None = None) -> pl.Expr:
+    """The check value (0-22) a UPN's characters 2-13 call for, null unless they are 11 digits
+    and a digit or letter: the sum of each character's value times its place (2 to 13), modulo
+    23; a letter in place 13 (a temporary UPN) counts as its place in A-Z without I, O, S.
+    Whole-column arithmetic and table lookups, no loop per row. ``number``: characters 2-12 as
+    an integer, when already worked out."""
+    if number is None:
+        number = upn.str.slice(1, 11).cast(pl.Int64, strict=False)
+    weighted = pl.sum_horizontal([pl.lit(table).gather(number // div % mod) for div, mod, table in _CHUNKS])
+    last = _char_value(upn.str.slice(12, 1), _LAST)
+    valid = (upn.str.len_bytes() == 13) & (number >= 0)
+    return pl.when(valid).then((weighted + last * 13) % 23)
+
+
+def upn_letter_value(char: pl.Expr) -> pl.Expr:
+    """A check letter's value (A = 0 ... Z = 22; null for a digit or I, O, S)."""
+    return _char_value(char, _FIRST)
+
+
+def upn_check_letter(upn: pl.Expr) -> pl.Expr:
+    """The check letter (character 1) a UPN's other twelve characters call for, or null."""
+    letters = {i: c for i, c in enumerate(UPN_LETTERS)}
+    return upn_check_value(upn).replace_strict(letters, default=None, return_dtype=pl.String)

@@ -61,7 +61,7 @@ from careboard.engine.formats.common import (
     scratch_dir,
     sniff_encoding,
 )
-from careboard.engine.formats.identifiers import UPN_TYPE
+from careboard.engine.formats.identifiers import UPN_TYPE, upn_check_value, upn_letter_value
 from careboard.engine.issues import Issue, Level
 
 ISSUE_CAP = 1000
@@ -77,7 +77,6 @@ FLAGS: dict[tuple[str, str], frozenset[str]] = {
 }
 CODES = {**spec.CODES, **FLAGS}
 IDENTIFIERS = ("CHILD", "UPN")  # text columns with a different value on nearly every row
-UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # a UPN's check letter for remainders 0-22 (no I, O, S)
 # The dates of what happened in the year: the latest of them gives the return's collection year.
 # Not DOB or MC_DOB (births, often years before), DATE_PERM (before care) or DUC (an expected
 # date, often after the year).
@@ -980,67 +979,6 @@ def _place_header(header: pl.DataFrame, ctx: _Ctx) -> _People:
     return _People(header["CHILD"])
 
 
-def _b36_table(values: Callable[[int], int | None]) -> pl.Series:
-    return pl.Series([values(v) for v in range(36)], dtype=pl.Int64)
-
-
-_LETTER = {c: i for i, c in enumerate(UPN_LETTERS)}
-_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-# A character's value by its base-36 value: a check letter's place (A = 0 ... Z = 22, none for
-# digits and I, O, S), and a 13th character's (a digit itself, a letter its place).
-_FIRST = _b36_table(lambda v: _LETTER.get(_B36[v]))
-_LAST = _b36_table(lambda v: v if v < 10 else _LETTER.get(_B36[v]))
-# The weighted sum (weights 2 to 12) of characters 2-12 in three lookups: of the first four
-# digits (weights 2-5), the next four (6-9) and the last three (10-12).
-_CHUNKS = [
-    (
-        10**7,
-        10**4,
-        pl.Series(
-            [sum(int(d) * w for d, w in zip(f"{n:04d}", range(2, 6), strict=True)) for n in range(10**4)]
-        ),
-    ),
-    (
-        10**3,
-        10**4,
-        pl.Series(
-            [sum(int(d) * w for d, w in zip(f"{n:04d}", range(6, 10), strict=True)) for n in range(10**4)]
-        ),
-    ),
-    (
-        1,
-        10**3,
-        pl.Series(
-            [sum(int(d) * w for d, w in zip(f"{n:03d}", range(10, 13), strict=True)) for n in range(10**3)]
-        ),
-    ),
-]
-
-
-def _char_value(char: pl.Expr, table: pl.Series) -> pl.Expr:
-    return pl.lit(table).gather(char.str.to_integer(base=36, strict=False))
-
-
-def _upn_check_value(upn: pl.Expr, number: pl.Expr | None = None) -> pl.Expr:
-    """The check value (0-22) a UPN's characters 2-13 call for, null unless they are 11 digits
-    and a digit or letter: the sum of each character's value times its place (2 to 13), modulo
-    23; a letter in place 13 (a temporary UPN) counts as its place in A-Z without I, O, S.
-    Whole-column arithmetic and table lookups, no loop per row. ``number``: characters 2-12 as
-    an integer, when already worked out."""
-    if number is None:
-        number = upn.str.slice(1, 11).cast(pl.Int64, strict=False)
-    weighted = pl.sum_horizontal([pl.lit(table).gather(number // div % mod) for div, mod, table in _CHUNKS])
-    last = _char_value(upn.str.slice(12, 1), _LAST)
-    valid = (upn.str.len_bytes() == 13) & (number >= 0)
-    return pl.when(valid).then((weighted + last * 13) % 23)
-
-
-def upn_check_letter(upn: pl.Expr) -> pl.Expr:
-    """The check letter (character 1) a UPN's other twelve characters call for, or null."""
-    letters = {i: c for i, c in enumerate(UPN_LETTERS)}
-    return _upn_check_value(upn).replace_strict(letters, default=None, return_dtype=pl.String)
-
-
 def _place_upns(rows: pl.DataFrame, ctx: _Ctx) -> None:
     """Each UPN as the child's linked identifier, kept as written; a UPN not in the DfE's shape
     (a letter then 12 digits, or 11 digits and a letter), or whose check letter is wrong, is
@@ -1050,7 +988,7 @@ def _place_upns(rows: pl.DataFrame, ctx: _Ctx) -> None:
     checked = rows.with_columns(
         shaped.alias("__shaped"), upn.str.slice(1, 11).cast(pl.Int64, strict=False).alias("__n")
     ).with_columns(
-        (_char_value(upn.str.slice(0, 1), _FIRST) == _upn_check_value(upn, pl.col("__n"))).alias("__check")
+        (upn_letter_value(upn.str.slice(0, 1)) == upn_check_value(upn, pl.col("__n"))).alias("__check")
     )
     ctx.by_source(
         checked.filter(~pl.col("__shaped")),

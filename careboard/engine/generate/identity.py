@@ -28,21 +28,12 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from careboard.engine.formats.identifiers import UPN_TYPE, upn_check_letter
 from careboard.engine.generate import params as P
 from careboard.engine.schema import table
 
-UPN_TYPE = "Unique Pupil Number"
-_CHECK_LETTERS = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
 _UNKNOWN_CODES = (None, "UN1", "UN2", "UN3", "UN5")
 MOTHER_SHARE = 0.025  # of girls looked after at 12 or over
-
-
-def upn_check_letter(digits: npt.NDArray[np.str_]) -> npt.NDArray[np.str_]:
-    """The DfE check letter of each 12-digit string (characters 2-13 of a UPN)."""
-    codes = np.frombuffer(np.asarray(digits, dtype="<U12").tobytes(), dtype=np.uint32)
-    d = codes.reshape(-1, 12).astype(np.int64) - ord("0")
-    total = (d * np.arange(2, 14)).sum(axis=1)
-    return np.asarray(_CHECK_LETTERS[total % 23], dtype=str)
 
 
 def make_upns(
@@ -52,12 +43,12 @@ def make_upns(
     serial: npt.NDArray[np.int64],
 ) -> pl.Series:
     """UPNs from a school number (0-9999), allocation year and serial (0-999)."""
-    # the twelve digits as one integer, then its digits by arithmetic (no per-string work)
+    # the twelve digits as one integer (no per-string work)
     whole = ((int(la_number) * 10_000 + school) * 100 + year % 100) * 1000 + serial
-    digits = (np.asarray(whole, dtype=np.int64)[:, None] // 10 ** np.arange(11, -1, -1)) % 10
-    check = pl.Series((digits * np.arange(2, 14)).sum(axis=1) % 23, dtype=pl.Int64)
-    letter = check.replace_strict(dict(enumerate(_CHECK_LETTERS.tolist())), return_dtype=pl.String)
-    return letter + pl.Series(whole, dtype=pl.Int64).cast(pl.String).str.zfill(12)
+    body = pl.col("whole").cast(pl.String).str.zfill(12)
+    # the check letter is worked out from characters 2-13, so a placeholder stands in for it
+    upn = upn_check_letter(pl.lit("-") + body) + body
+    return pl.DataFrame({"whole": whole}, schema={"whole": pl.Int64}).select(upn.alias("upn")).to_series()
 
 
 def _days(s: pl.Series) -> npt.NDArray[np.int64]:
