@@ -1142,12 +1142,6 @@ def to_xml(tables: Mapping[str, pl.DataFrame], year: int, *, la_code: str, as_at
     return f"{xml_decl}\n<Message>{header}<Children>\n{body}\n</Children></Message>\n"
 
 
-def la_code(data: Data) -> str:
-    """The council's three-digit DfE LA number (``cb_population.popu_la_number``), or 000 with a
-    :class:`~careboard.engine.formats.identifiers.LaNumberUnknown` warning when it is not known."""
-    return la_number_for_return(data, "CIN census")
-
-
 def write(data: Dataset, out: Path, *, as_at: date | None = None, year: int | None = None) -> list[Path]:
     """Write the CIN census XML for collection ``year`` (or the latest year ended by ``as_at``).
 
@@ -1156,7 +1150,7 @@ def write(data: Dataset, out: Path, *, as_at: date | None = None, year: int | No
     from careboard.engine.formats.ssda903_write import collection_year
 
     y = collection_year(as_at, year)
-    xml = to_xml(tables_for_year(data, y), y, la_code=la_code(data), as_at=as_at)
+    xml = to_xml(tables_for_year(data, y), y, la_code=la_number_for_return(data, "CIN census"), as_at=as_at)
     out = Path(out)
     path = out if out.suffix.lower() == ".xml" else out / f"cin_census_{y}.xml"
     path.parent.mkdir(parents=True, exist_ok=True)
