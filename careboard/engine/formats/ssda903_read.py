@@ -1023,7 +1023,7 @@ def _sex(expr: pl.Expr) -> pl.Expr:
     return expr.replace(_SEX_NUMERIC)
 
 
-_SEX_NUMERIC = {"1": "M", "2": "F"}  # up to 2023/24
+_SEX_NUMERIC = spec.SEX_NUMERIC  # up to 2023/24
 _SEX_LETTERS = {"M": "M", "F": "F", "U": "U"}  # from 2024/25
 
 

@@ -143,6 +143,9 @@ def ruleset(year: int) -> str:
     return f"lac{year - 1}_{year % 100:02d}"
 
 
+SEX_NUMERIC = {"1": "M", "2": "F"}  # the 903's sex codes up to 2023/24, as today's M / F
+
+
 def sex_codes_numeric(year: int) -> bool:
     """Before 2024/25 the 903 spelt sex 1 (male) / 2 (female); from 2024/25 M / F / U."""
     return year < 2025

@@ -150,7 +150,7 @@ def _motherhood(data: Data, person: pl.DataFrame, episodes: pl.DataFrame, end: d
 
 
 def _sex_for_year(expr: pl.Expr, year: int) -> pl.Expr:
-    return expr.replace({"M": "1", "F": "2"}) if spec.sex_codes_numeric(year) else expr
+    return expr.replace({m: n for n, m in spec.SEX_NUMERIC.items()}) if spec.sex_codes_numeric(year) else expr
 
 
 def _episodes(data: Data, start: date, end: date) -> pl.DataFrame:
